@@ -96,6 +96,11 @@ export interface ModelNode extends NodeBase {
   readonly rawSql: string;
   /** SELECT statement after rendering; ephemeral parents are NOT yet inlined (see `ctes`). */
   readonly compiledSql: string;
+  /**
+   * The same template rendered with `is_incremental()` = true (only for incremental models
+   * whose template calls it). The executor picks one after introspection, so compile stays pure.
+   */
+  readonly incrementalSql?: string;
   /** Ephemeral models this node reads, inlined as CTEs in order: [{id, name, sql}]. */
   readonly ctes: readonly { readonly id: string; readonly name: string; readonly sql: string }[];
 }

@@ -50,8 +50,10 @@ export interface StrategyInput<N extends ExecutableNode = ExecutableNode> {
   readonly dialect: Dialect;
   /** State of the node's own relation (and helpers the strategy asks about). */
   readonly state: RelationState;
-  /** Full SELECT for the node with ephemeral CTEs already inlined. */
+  /** Full SELECT for the node with ephemeral CTEs already inlined (and quarantine applied). */
   readonly selectSql: string;
+  /** Columns the SELECT produces (executor asks the engine via DESCRIBE before planning). */
+  readonly selectColumns: readonly ColumnDef[];
   readonly options: StrategyOptions;
 }
 
@@ -59,3 +61,8 @@ export interface StrategyInput<N extends ExecutableNode = ExecutableNode> {
 export function tempRelation(rel: RelationName, suffix: string, runId: string): RelationName {
   return { ...rel, identifier: `${rel.identifier}__mdl_${suffix}_${runId}` };
 }
+
+/** A materialization strategy: pure function from inputs to SQL steps. */
+export type Strategy<N extends ExecutableNode = ExecutableNode> = (
+  input: StrategyInput<N>,
+) => MaterializationPlan;

@@ -20,8 +20,11 @@ export interface DuckDbTarget {
   readonly path: string;
   /** Default schema for models without a folder/model schema. */
   readonly schema: string;
-  /** Database name under which `path` is attached (DuckDB's "catalog"). */
-  readonly database: string;
+  /**
+   * Catalog name for three-part relation names. Unset (the default) renders `schema.table`
+   * in the database file opened as the main database.
+   */
+  readonly database?: string;
   readonly threads: number;
   readonly memoryLimit?: string;
   /** Extra DuckDB settings passed through (SET key = value). */
