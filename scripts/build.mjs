@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 await build({
-  entryPoints: { mdl: 'runner/cli/main.ts', lib: 'runner/index.ts' },
+  entryPoints: { mdl: 'runner/cli/main.ts', lib: 'runner/index.ts', 'demo-generate': 'demo/generator/main.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

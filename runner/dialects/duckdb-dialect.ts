@@ -69,4 +69,103 @@ export const duckdbDialect: Dialect = {
   renameRelation(from, toIdentifier, kind) {
     return `ALTER ${kind === 'view' ? 'VIEW' : 'TABLE'} ${this.relation(from)} RENAME TO ${this.quoteIdentifier(toIdentifier)}`;
   },
+  nullSafeEquals: (a, b) => `(${a}) IS NOT DISTINCT FROM (${b})`,
+  addColumn(rel, column) {
+    return `ALTER TABLE ${this.relation(rel)} ADD COLUMN ${this.quoteIdentifier(column.name)} ${column.type}`;
+  },
+  snapshotMerge(target, stagedSourceSql, spec) {
+    const q = (c: string): string => this.quoteIdentifier(c);
+    const set = spec.closeSet.map((c) => `${q(c.column)} = ${c.expr}`).join(',\n  ');
+    const cols = spec.insert.map((c) => q(c.column)).join(', ');
+    const vals = spec.insert.map((c) => c.expr).join(',\n  ');
+    return [
+      `MERGE INTO ${this.relation(target)} AS t`,
+      `USING (\n${stagedSourceSql}\n) AS s`,
+      `ON t.${q(spec.scdIdColumn)} = s.${q(spec.mergeKeyColumn)} AND t.${q(spec.isCurrentColumn)}`,
+      `WHEN MATCHED THEN UPDATE SET\n  ${set}`,
+      `WHEN NOT MATCHED THEN INSERT (${cols})\nVALUES (\n  ${vals}\n)`,
+    ].join('\n');
+  },
+  arrayOfNonNull(exprs) {
+    // list_filter over a typed list: an empty rule set still yields VARCHAR[] (not NULL).
+    if (exprs.length === 0) return 'CAST([] AS VARCHAR[])';
+    return `list_filter(CAST(list_value(${exprs.join(', ')}) AS VARCHAR[]), x -> x IS NOT NULL)`;
+  },
+  arrayLength: (expr) => `len(${expr})`,
+  createExternalSourceView(rel, location, fileFormat) {
+    const loc = this.stringLiteral(location);
+    const reader =
+      fileFormat === 'csv'
+        ? `read_csv(${loc}, header = true, union_by_name = true, hive_partitioning = true)`
+        : fileFormat === 'json'
+          ? `read_json_auto(${loc}, union_by_name = true, hive_partitioning = true)`
+          : `read_parquet(${loc}, union_by_name = true, hive_partitioning = true)`;
+    return `CREATE OR REPLACE VIEW ${this.relation(rel)} AS\nSELECT * FROM ${reader}`;
+  },
+  readCsvSelect(absolutePath, columnTypes) {
+    const entries = Object.entries(columnTypes ?? {});
+    // Explicit dialect: the sniffer would otherwise guess another delimiter for ragged files.
+    const opts = [
+      'header = true',
+      "delim = ','",
+      `quote = '"'`,
+      `escape = '"'`,
+      'strict_mode = true',
+      ...(entries.length === 0
+        ? []
+        : [
+            `types = {${entries.map(([k, v]) => `${this.stringLiteral(k)}: ${this.stringLiteral(v)}`).join(', ')}}`,
+          ]),
+    ];
+    return `SELECT * FROM read_csv(${this.stringLiteral(absolutePath)}, ${opts.join(', ')})`;
+  },
+  insertInto(rel, columns, selectSql) {
+    const cols = columns.map((c) => this.quoteIdentifier(c)).join(', ');
+    return `INSERT INTO ${this.relation(rel)} (${cols})\nSELECT ${cols} FROM (\n${selectSql}\n) AS __mdl_src`;
+  },
+  mergeInto(target, source, keys, updateColumns, insertColumns) {
+    const q = (c: string): string => this.quoteIdentifier(c);
+    const on = keys.map((k) => `t.${q(k)} IS NOT DISTINCT FROM s.${q(k)}`).join(' AND ');
+    const lines = [
+      `MERGE INTO ${this.relation(target)} AS t`,
+      `USING ${this.relation(source)} AS s`,
+      `ON ${on}`,
+    ];
+    if (updateColumns.length > 0) {
+      lines.push(
+        `WHEN MATCHED THEN UPDATE SET ${updateColumns.map((c) => `${q(c)} = s.${q(c)}`).join(', ')}`,
+      );
+    }
+    lines.push(
+      `WHEN NOT MATCHED THEN INSERT (${insertColumns.map(q).join(', ')}) VALUES (${insertColumns.map((c) => `s.${q(c)}`).join(', ')})`,
+    );
+    return lines.join('\n');
+  },
+  deleteMatchingKeys(target, source, keys) {
+    const q = (c: string): string => this.quoteIdentifier(c);
+    const on = keys.map((k) => `t.${q(k)} IS NOT DISTINCT FROM s.${q(k)}`).join(' AND ');
+    return `DELETE FROM ${this.relation(target)} AS t\nWHERE EXISTS (SELECT 1 FROM ${this.relation(source)} AS s WHERE ${on})`;
+  },
+  deleteAll(rel) {
+    return `DELETE FROM ${this.relation(rel)}`;
+  },
+  dropColumn(rel, column) {
+    return `ALTER TABLE ${this.relation(rel)} DROP COLUMN ${this.quoteIdentifier(column)}`;
+  },
+  persistDocs(rel, kind, docs) {
+    const out: string[] = [];
+    const name = this.relation(rel);
+    if (docs.description !== undefined) {
+      out.push(`COMMENT ON ${kind === 'view' ? 'VIEW' : 'TABLE'} ${name} IS ${this.stringLiteral(docs.description)}`);
+    }
+    if (kind === 'table') {
+      for (const [col, text] of Object.entries(docs.columns)) {
+        out.push(`COMMENT ON COLUMN ${name}.${this.quoteIdentifier(col)} IS ${this.stringLiteral(text)}`);
+      }
+    }
+    return out;
+  },
+  beginTransaction: () => 'BEGIN TRANSACTION',
+  commitTransaction: () => 'COMMIT',
+  rollbackTransaction: () => 'ROLLBACK',
 };

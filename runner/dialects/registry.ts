@@ -1,10 +1,14 @@
 import { MdlError } from '../errors/mdl-error.js';
 import type { TargetType } from '../project/types.js';
 import type { Dialect } from './dialect.js';
+import { databricksDialect } from './databricks-dialect.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { sparkDialect } from './spark-dialect.js';
 
 const dialects: Partial<Record<TargetType, Dialect>> = {
   duckdb: duckdbDialect,
+  spark: sparkDialect,
+  databricks: databricksDialect,
 };
 
 /** The dialect for a target type (pure; no connection). */

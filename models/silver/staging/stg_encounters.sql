@@ -1,0 +1,36 @@
+-- Encounters of both hospitals, newest version per encounter; `patient_found` tells the
+-- quarantine whether the patient exists (NULL when the encounter names no patient).
+WITH unioned AS (
+  SELECT EncounterID, PatientID, EncounterDate, EncounterType, ProviderID, DepartmentID,
+    ProcedureCode, InsertedDate, ModifiedDate, datasource, _load_id
+  FROM {{ source('bronze', 'hosa_encounters') }}
+  UNION ALL
+  SELECT EncounterID, PatientID, EncounterDate, EncounterType, ProviderID, DepartmentID,
+    ProcedureCode, InsertedDate, ModifiedDate, datasource, _load_id
+  FROM {{ source('bronze', 'hosb_encounters') }}
+),
+ranked AS (
+  SELECT *, row_number() OVER (
+    PARTITION BY datasource, EncounterID
+    ORDER BY try_cast(ModifiedDate AS TIMESTAMP) DESC, _load_id DESC
+  ) AS __rn
+  FROM unioned
+),
+latest AS (SELECT * FROM ranked WHERE __rn = 1)
+SELECT
+  {{ surrogate_key('e.EncounterID', 'e.datasource') }} AS encounter_key,
+  CAST(e.EncounterID AS STRING) AS encounter_id,
+  e.datasource,
+  CAST(e.PatientID AS STRING) AS patient_id,
+  {{ surrogate_key(clean_text('e.PatientID'), 'e.datasource') }} AS patient_key,
+  try_cast(e.EncounterDate AS DATE) AS encounter_date,
+  CAST(e.EncounterType AS STRING) AS encounter_type,
+  {{ surrogate_key('e.ProviderID', 'e.datasource') }} AS provider_key,
+  {{ surrogate_key('e.DepartmentID', 'e.datasource') }} AS dept_key,
+  CAST(e.ProcedureCode AS STRING) AS procedure_code,
+  try_cast(e.InsertedDate AS TIMESTAMP) AS inserted_date,
+  try_cast(e.ModifiedDate AS TIMESTAMP) AS modified_date,
+  CASE WHEN {{ is_missing('e.PatientID') }} THEN NULL ELSE p.patient_key IS NOT NULL END AS patient_found
+FROM latest AS e
+LEFT JOIN {{ ref('stg_patients') }} AS p
+  ON p.patient_key = {{ surrogate_key(clean_text('e.PatientID'), 'e.datasource') }}

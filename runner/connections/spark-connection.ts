@@ -1,0 +1,285 @@
+import hive from 'hive-driver';
+import { MdlError } from '../errors/mdl-error.js';
+import type { Connection, ExecuteResult, QueryOptions, Row } from './connection.js';
+import { csvViewStatements, extractCsvDirectives } from '../dialects/spark-csv.js';
+import { sparkErrorToMdl } from './spark-errors.js';
+import { decodeRowSets, type RowSet, type SchemaColumn, type TypeIds } from './spark-rows.js';
+
+/** Resolved (secret-free in logs) settings for one Spark Thrift Server connection. */
+export interface SparkConnectOptions {
+  readonly host: string;
+  readonly port: number;
+  /** `binary` = HiveServer2 TCP transport; `http` = Thrift over HTTP (`httpPath`). */
+  readonly transport: 'binary' | 'http';
+  /** `NOSASL` = raw Thrift; `PLAIN`/`NONE` = SASL PLAIN (NONE sends an anonymous user). */
+  readonly auth: 'NOSASL' | 'PLAIN' | 'NONE';
+  readonly user?: string;
+  readonly password?: string;
+  /** HTTP transport path (HiveServer2 default `cliservice`). */
+  readonly httpPath?: string;
+  /** TLS (binary) / HTTPS (http). */
+  readonly tls?: boolean;
+  /** Session configuration sent with OpenSession (`spark.sql.*` settings, `use:database`). */
+  readonly sessionConf?: Readonly<Record<string, string>>;
+  readonly connectTimeoutMs?: number;
+  /** Target name for messages. */
+  readonly targetName?: string;
+}
+
+/** The part of hive-driver's IOperation used here. */
+interface Operation {
+  status(progress: boolean): Promise<{
+    operationState?: number;
+    errorMessage?: string;
+    sqlState?: string;
+    hasResultSet?: boolean;
+  }>;
+  fetch(): Promise<unknown>;
+  cancel(): Promise<unknown>;
+  close(): Promise<unknown>;
+  hasMoreRows(): boolean;
+  setMaxRows(n: number): void;
+  getSchema(): { columns?: SchemaColumn[] } | null;
+  getData(): RowSet[];
+  finished(): boolean;
+}
+interface Session {
+  executeStatement(sql: string, opts?: { runAsync?: boolean }): Promise<Operation>;
+  close(): Promise<unknown>;
+}
+
+const { TCLIService, TCLIService_types: T } = hive.thrift;
+const STATE = T.TOperationState as Readonly<Record<string, number>>;
+const TYPE_IDS = T.TTypeId as TypeIds;
+const FETCH_SIZE = 10_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Message of a hive-driver / thrift error: StatusError carries the server's errorMessage. */
+function rawMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'object' && err !== null && 'message' in err) return String(err.message);
+  return String(err);
+}
+
+/** Where to look when a connection cannot be made (no secrets). */
+function describe(o: SparkConnectOptions): string {
+  const path = o.transport === 'http' ? `/${(o.httpPath ?? 'cliservice').replace(/^\//, '')}` : '';
+  return `${o.transport === 'http' ? (o.tls === true ? 'https' : 'http') : 'thrift'}://${o.host}:${o.port}${path}`;
+}
+
+function connectionError(o: SparkConnectOptions, err: unknown): MdlError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const why = typeof code === 'string' ? code : rawMessage(err).split('\n')[0];
+  return new MdlError(
+    'E_CONNECTION',
+    `cannot connect to the Spark Thrift Server at ${describe(o)}${o.targetName === undefined ? '' : ` (target '${o.targetName}')`}: ${why}`,
+    {
+      hint: 'start a local server with `scripts/services/spark.sh start`, or check host, port, transport and auth in configs/targets.yml',
+    },
+  );
+}
+
+/**
+ * One HiveServer2 session on a Spark Thrift Server (hive-driver). Statements run asynchronously
+ * on the server and are polled, so {@link cancel} and an AbortSignal can stop them.
+ */
+export class SparkConnection implements Connection {
+  readonly kind = 'spark' as const;
+  private readonly running = new Set<Operation>();
+  private closed = false;
+  private broken: MdlError | undefined;
+
+  private constructor(
+    private readonly client: hive.HiveClient,
+    private readonly session: Session,
+    private readonly options: SparkConnectOptions,
+  ) {
+    // A dropped socket surfaces as an 'error' event; remember it instead of crashing the process.
+    client.on('error', (err: unknown) => {
+      this.broken = connectionError(options, err);
+    });
+  }
+
+  /** Connects, authenticates and opens a session. Errors → E_CONNECTION. */
+  static async open(o: SparkConnectOptions): Promise<SparkConnection> {
+    const client = new hive.HiveClient(TCLIService, T);
+    let fail: (err: unknown) => void = () => undefined;
+    // hive-driver reports a refused/dropped socket only as an 'error' event: fail fast on it.
+    const failed = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    client.on('error', (err: unknown) => fail(err));
+    const timeout = o.connectTimeoutMs ?? 15_000;
+    const connectionOptions = {
+      connect_timeout: timeout,
+      max_attempts: 1,
+      ...(o.tls === true ? { ssl: true, https: true } : {}),
+      ...(o.transport === 'http' ? { path: `/${(o.httpPath ?? 'cliservice').replace(/^\//, '')}` } : {}),
+    };
+    const auth = authFor(o);
+    const conn =
+      o.transport === 'http' ? new hive.connections.HttpConnection() : new hive.connections.TcpConnection();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const session = await Promise.race([
+        (async () => {
+          await client.connect({ host: o.host, port: o.port, options: connectionOptions }, conn, auth);
+          return (await client.openSession({
+            client_protocol: T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V8,
+            ...(o.sessionConf === undefined ? {} : { configuration: { ...o.sessionConf } }),
+          })) as unknown as Session;
+        })(),
+        failed,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${timeout} ms`)), timeout);
+        }),
+      ]);
+      return new SparkConnection(client, session, o);
+    } catch (err) {
+      client.close();
+      throw connectionError(o, err);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  /** Creates the session temp views that seed SELECTs read (see dialects/spark-csv.ts). */
+  private async prepareCsvViews(sql: string, opts: QueryOptions | undefined): Promise<void> {
+    const q = (n: string): string => `\`${n.replaceAll('`', '``')}\``;
+    const lit = (v: string): string => `'${v.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+    for (const d of extractCsvDirectives(sql)) {
+      const st = csvViewStatements(d, q, lit);
+      await this.fetchAll(await this.run(st.raw, opts, false));
+      const names = await this.columnsOf(`SELECT * FROM ${q(st.rawView)} LIMIT 0`, opts);
+      await this.fetchAll(await this.run(st.typed(names), opts, false));
+    }
+  }
+
+  /** Column names a query returns (from the result schema, no rows needed). */
+  private async columnsOf(sql: string, opts: QueryOptions | undefined): Promise<string[]> {
+    const op = await this.run(sql, opts, false);
+    try {
+      await op.fetch();
+      return [...(op.getSchema()?.columns ?? [])].sort((a, b) => a.position - b.position).map((c) => c.columnName);
+    } catch (err) {
+      throw this.mapError(err);
+    } finally {
+      await op.close().catch(() => undefined);
+    }
+  }
+
+  /** Runs one statement to completion and returns its open operation (caller closes it). */
+  private async run(sql: string, opts: QueryOptions | undefined, prepare = true): Promise<Operation> {
+    if (this.closed) throw new MdlError('E_INTERNAL', 'Spark connection used after close');
+    if (this.broken !== undefined) throw this.broken;
+    if (prepare) await this.prepareCsvViews(sql, opts);
+    const signal = opts?.signal;
+    if (signal?.aborted === true) throw new MdlError('E_CANCELLED', 'statement cancelled');
+    let op: Operation;
+    try {
+      op = await this.session.executeStatement(sql, { runAsync: true });
+    } catch (err) {
+      throw this.mapError(err);
+    }
+    this.running.add(op);
+    let cancelled = false;
+    const onAbort = (): void => {
+      cancelled = true;
+      op.cancel().catch(() => undefined);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      // Poll with a short backoff: most mdl statements finish in well under a second.
+      for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
+        const st = await op.status(false);
+        const state = st.operationState;
+        if (state === STATE.FINISHED_STATE) return op;
+        if (state === STATE.CANCELED_STATE || state === STATE.CLOSED_STATE || cancelled) {
+          throw new MdlError('E_CANCELLED', 'statement cancelled');
+        }
+        if (state === STATE.ERROR_STATE || state === STATE.TIMEDOUT_STATE || state === STATE.UKNOWN_STATE) {
+          throw sparkErrorToMdl(st.errorMessage ?? 'statement failed', { engine: 'Spark' });
+        }
+        await sleep(delay);
+      }
+    } catch (err) {
+      await op.close().catch(() => undefined);
+      throw cancelled ? new MdlError('E_CANCELLED', 'statement cancelled') : this.mapError(err);
+    } finally {
+      this.running.delete(op);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private mapError(err: unknown): MdlError {
+    if (err instanceof MdlError) return err;
+    if (this.broken !== undefined) return this.broken;
+    return sparkErrorToMdl(rawMessage(err), { engine: 'Spark' });
+  }
+
+  private async fetchAll(op: Operation): Promise<Row[]> {
+    op.setMaxRows(FETCH_SIZE);
+    try {
+      do {
+        await op.fetch();
+      } while (op.hasMoreRows());
+      return decodeRowSets(op.getSchema()?.columns ?? [], op.getData(), TYPE_IDS);
+    } catch (err) {
+      throw this.mapError(err);
+    } finally {
+      await op.close().catch(() => undefined);
+    }
+  }
+
+  /** Runs DDL/DML. Delta DML returns `num_affected_rows`, which becomes `rowsAffected`. */
+  async execute(sql: string, opts?: QueryOptions): Promise<ExecuteResult> {
+    const op = await this.run(sql, opts);
+    const rows = await this.fetchAll(op);
+    const n = rows.length === 1 ? rows[0]?.num_affected_rows : undefined;
+    return typeof n === 'bigint' || typeof n === 'number' ? { rowsAffected: Number(n) } : {};
+  }
+
+  async query(sql: string, opts?: QueryOptions): Promise<readonly Row[]> {
+    const op = await this.run(sql, opts);
+    return this.fetchAll(op);
+  }
+
+  async cancel(): Promise<void> {
+    await Promise.all([...this.running].map((op) => op.cancel().catch(() => undefined)));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.cancel();
+    await this.session.close().catch(() => undefined);
+    this.client.close();
+  }
+}
+
+type HiveAuth = NonNullable<Parameters<hive.HiveClient['connect']>[2]>;
+
+function authFor(o: SparkConnectOptions): HiveAuth {
+  switch (o.auth) {
+    case 'NOSASL':
+      return new hive.auth.NoSaslAuthentication();
+    case 'PLAIN':
+    case 'NONE': {
+      const creds = {
+        username: o.user ?? 'anonymous',
+        password: o.auth === 'NONE' ? (o.password ?? 'anonymous') : (o.password ?? ''),
+      };
+      return o.transport === 'http'
+        ? new hive.auth.PlainHttpAuthentication(creds)
+        : new hive.auth.PlainTcpAuthentication(creds);
+    }
+  }
+}
+
+/** Opens one Spark Thrift Server session as a {@link Connection}. */
+export function openSpark(o: SparkConnectOptions): Promise<Connection> {
+  return SparkConnection.open(o);
+}

@@ -1,0 +1,4 @@
+CREATE SCHEMA IF NOT EXISTS "main_audit";
+CREATE OR REPLACE TABLE "main_audit"."not_null_t_id" AS
+SELECT id FROM "silver"."t" WHERE id IS NULL;
+SELECT count(*) AS failures FROM "main_audit"."not_null_t_id";
