@@ -19,7 +19,13 @@ import {
 } from './entities.js';
 import { fmtId, type HospitalPlan } from './plan.js';
 import type { Rng } from './prng.js';
-import { CPT_CODES, ICD_CODES, INVALID_CPT_CODES, INVALID_ICD_CODES, VISIT_TYPES } from './reference-data.js';
+import {
+  CPT_CODES,
+  ICD_CODES,
+  INVALID_CPT_CODES,
+  INVALID_ICD_CODES,
+  VISIT_TYPES,
+} from './reference-data.js';
 
 /** Everything an encounter needs to be written. */
 export interface ActivityContext {
@@ -40,12 +46,28 @@ export interface ActivityContext {
   readonly providerCount: number;
 }
 
-const ENCOUNTER_DIRT = ['missing_encounter_date', 'missing_patient_id', 'orphan_patient', 'duplicate'] as const;
-const TRANSACTION_DIRT = [
-  'missing_encounter_id', 'missing_patient_id', 'missing_visit_date', 'orphan_encounter',
-  'invalid_procedure_code', 'invalid_icd_code', 'paid_exceeds_amount', 'duplicate',
+const ENCOUNTER_DIRT = [
+  'missing_encounter_date',
+  'missing_patient_id',
+  'orphan_patient',
+  'duplicate',
 ] as const;
-const CLAIM_DIRT = ['missing_transaction_id', 'missing_patient_id', 'missing_service_date', 'duplicate'] as const;
+const TRANSACTION_DIRT = [
+  'missing_encounter_id',
+  'missing_patient_id',
+  'missing_visit_date',
+  'orphan_encounter',
+  'invalid_procedure_code',
+  'invalid_icd_code',
+  'paid_exceeds_amount',
+  'duplicate',
+] as const;
+const CLAIM_DIRT = [
+  'missing_transaction_id',
+  'missing_patient_id',
+  'missing_service_date',
+  'duplicate',
+] as const;
 
 /** Picks a dirt kind with probability `rate`, else null. */
 export function dirtKind<K extends string>(rng: Rng, rate: number, kinds: readonly K[]): K | null {
@@ -74,7 +96,15 @@ export function writeEncounter(
   const providerN = rng.int(1, ctx.providerCount);
   const dept = deptId(providerDeptIndex(providerN));
   const type = rng.weighted(VISIT_TYPES.map((v, i) => [v, [55, 12, 15, 18][i] ?? 1] as const));
-  const k = Math.min(maxTransactions, rng.weighted([[1, 35], [2, 30], [3, 20], [4, 15]] as const));
+  const k = Math.min(
+    maxTransactions,
+    rng.weighted([
+      [1, 35],
+      [2, 30],
+      [3, 20],
+      [4, 15],
+    ] as const),
+  );
   const payor = patientPayor(seed, h, patientN);
   const [medicaid, medicare] = memberIds(seed, h, patientN, payor.type);
   const encId = fmtId('ENC', encN);
@@ -94,11 +124,27 @@ export function writeEncounter(
     const [, paidCents] = adjudicate(rng, payor.denial, amountCents);
     const resolved = adjDay <= ctx.today;
     const t: TransactionRow = [
-      fmtId('TRX', n), encId, patientId, providerId, dept, isoDate(encDay), isoDate(serviceDay),
-      resolved ? isoDate(adjDay) : null, type, cents(amountCents),
-      payor.type === 'Self-Pay' ? 'Self-Pay' : 'Insurance', resolved ? cents(paidCents) : 0,
-      fmtId('CLM', n), payor.id, code, rng.pick(ICD_CODES)[0], payor.type, medicaid, medicare,
-      insertTs, resolved ? isoTimestamp(adjDay, rng.int(0, 86_399)) : insertTs,
+      fmtId('TRX', n),
+      encId,
+      patientId,
+      providerId,
+      dept,
+      isoDate(encDay),
+      isoDate(serviceDay),
+      resolved ? isoDate(adjDay) : null,
+      type,
+      cents(amountCents),
+      payor.type === 'Self-Pay' ? 'Self-Pay' : 'Insurance',
+      resolved ? cents(paidCents) : 0,
+      fmtId('CLM', n),
+      payor.id,
+      code,
+      rng.pick(ICD_CODES)[0],
+      payor.type,
+      medicaid,
+      medicare,
+      insertTs,
+      resolved ? isoTimestamp(adjDay, rng.int(0, 86_399)) : insertTs,
     ];
     const claim = claimFromTransaction(seed, h, n, t);
     ledger.inserted('transactions', ds);
@@ -164,7 +210,15 @@ export function writeEncounter(
 
   const encInsert = isoTimestamp(Math.min(encDay, ctx.today), rng.int(0, 86_399));
   const e: (string | number | null)[] = [
-    encId, patientId, isoDate(encDay), type, providerId, dept, firstCode, encInsert, encInsert,
+    encId,
+    patientId,
+    isoDate(encDay),
+    type,
+    providerId,
+    dept,
+    firstCode,
+    encInsert,
+    encInsert,
   ];
   ledger.inserted('encounters', ds);
   const eDirt = dirtKind(ctx.dirtRng, ctx.dirtRate, ENCOUNTER_DIRT);

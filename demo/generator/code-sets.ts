@@ -12,10 +12,23 @@ import { providerDeptIndex, providerNpiBase, providerRow } from './entities.js';
 import { invalidNpiFromBase, npiFromBase } from './npi.js';
 import type { GeneratorSettings } from './plan.js';
 import { hash32, rngFor } from './prng.js';
-import { CITIES, CPT_CODES, FIRST_NAMES, ICD_CODES, LAST_NAMES, SPECIALIZATIONS, TAXONOMIES } from './reference-data.js';
+import {
+  CITIES,
+  CPT_CODES,
+  FIRST_NAMES,
+  ICD_CODES,
+  LAST_NAMES,
+  SPECIALIZATIONS,
+  TAXONOMIES,
+} from './reference-data.js';
 
 /** The CPT source's human column names. */
-export const CPT_HEADER = ['Procedure Code Category', 'CPT Codes', 'Procedure Code Descriptions', 'Code Status'] as const;
+export const CPT_HEADER = [
+  'Procedure Code Category',
+  'CPT Codes',
+  'Procedure Code Descriptions',
+  'Code Status',
+] as const;
 export const ICD_HEADER = ['icd_code', 'icd_code_type', 'code_description'] as const;
 
 function dirtCount(rate: number, n: number): number {
@@ -29,7 +42,7 @@ function changedIndex(seed: number, set: string, d: number, n: number): number {
 
 /** Writes the CPT CSV for `day`; records dirt on day 0 and the day's change otherwise. */
 export function writeCpt(dir: string, s: GeneratorSettings, day: number, ledger: DirtLedger): void {
-  const desc = CPT_CODES.map((c) => c[2] as string);
+  const desc = CPT_CODES.map((c) => c[2]);
   for (let d = 1; d <= day; d++) {
     const i = changedIndex(s.seed, 'cpt', d, desc.length);
     desc[i] = `${desc[i] ?? ''} (revised ${isoDate(dayNumber(BASE_DATE) + d)})`;
@@ -54,7 +67,7 @@ export function writeCpt(dir: string, s: GeneratorSettings, day: number, ledger:
 
 /** Writes the ICD-10 CSV for `day`. */
 export function writeIcd(dir: string, s: GeneratorSettings, day: number, ledger: DirtLedger): void {
-  const desc = ICD_CODES.map((c) => c[1] as string);
+  const desc = ICD_CODES.map((c) => c[1]);
   for (let d = 1; d <= day; d++) {
     const i = changedIndex(s.seed, 'icd', d, desc.length);
     desc[i] = `${desc[i] ?? ''} (revised ${isoDate(dayNumber(BASE_DATE) + d)})`;
@@ -74,7 +87,13 @@ export function writeIcd(dir: string, s: GeneratorSettings, day: number, ledger:
 
 const epoch = (day: number): string => String(day * 86_400_000);
 
-function individual(seed: number, h: number, n: number, lastName: string, updatedDay: number): object {
+function individual(
+  seed: number,
+  h: number,
+  n: number,
+  lastName: string,
+  updatedDay: number,
+): object {
   const p = providerRow(seed, h, n);
   const r = rngFor(seed, 'nppes', h, n);
   const d = providerDeptIndex(n);
@@ -87,19 +106,38 @@ function individual(seed: number, h: number, n: number, lastName: string, update
     number: String(npiFromBase(providerNpiBase(h, n))),
     addresses: [
       {
-        country_code: 'US', country_name: 'United States', address_purpose: 'LOCATION',
-        address_type: 'DOM', address_1: `${r.int(1, 999)} Hospital Way`, city: city.toUpperCase(),
-        state: st, postal_code: `${zip}0000`, telephone_number: `555-${r.int(100, 999)}-${r.int(1000, 9999)}`,
+        country_code: 'US',
+        country_name: 'United States',
+        address_purpose: 'LOCATION',
+        address_type: 'DOM',
+        address_1: `${r.int(1, 999)} Hospital Way`,
+        city: city.toUpperCase(),
+        state: st,
+        postal_code: `${zip}0000`,
+        telephone_number: `555-${r.int(100, 999)}-${r.int(1000, 9999)}`,
       },
     ],
     practiceLocations: [],
     basic: {
-      first_name: p[1].toUpperCase(), last_name: lastName.toUpperCase(), credential: r.pick(['MD', 'DO']),
-      sole_proprietor: 'NO', gender: r.chance(0.5) ? 'F' : 'M', enumeration_date: isoDate(enumerated),
-      last_updated: isoDate(updatedDay), status: 'A', name_prefix: 'Dr.',
+      first_name: p[1].toUpperCase(),
+      last_name: lastName.toUpperCase(),
+      credential: r.pick(['MD', 'DO']),
+      sole_proprietor: 'NO',
+      gender: r.chance(0.5) ? 'F' : 'M',
+      enumeration_date: isoDate(enumerated),
+      last_updated: isoDate(updatedDay),
+      status: 'A',
+      name_prefix: 'Dr.',
     },
     taxonomies: [
-      { code: TAXONOMIES[d], taxonomy_group: '', desc: SPECIALIZATIONS[d], state: st, license: `L${n}`, primary: true },
+      {
+        code: TAXONOMIES[d],
+        taxonomy_group: '',
+        desc: SPECIALIZATIONS[d],
+        state: st,
+        license: `L${n}`,
+        primary: true,
+      },
     ],
     identifiers: [],
     endpoints: [],
@@ -117,13 +155,25 @@ function organisation(h: number, npi: string, updatedDay: number): object {
     practiceLocations: [],
     basic: {
       organization_name: h === 0 ? 'SYNTHETIC GENERAL HOSPITAL A' : 'SYNTHETIC REGIONAL HOSPITAL B',
-      organizational_subpart: 'NO', enumeration_date: '2007-05-23', last_updated: isoDate(updatedDay),
-      status: 'A', authorized_official_first_name: h === 0 ? 'MARIA' : 'OMAR',
+      organizational_subpart: 'NO',
+      enumeration_date: '2007-05-23',
+      last_updated: isoDate(updatedDay),
+      status: 'A',
+      authorized_official_first_name: h === 0 ? 'MARIA' : 'OMAR',
       authorized_official_last_name: h === 0 ? 'GARCIA' : 'PATEL',
       authorized_official_title_or_position: 'CHIEF FINANCIAL OFFICER',
       authorized_official_telephone_number: h === 0 ? '5550100100' : '5550200200',
     },
-    taxonomies: [{ code: '282N00000X', taxonomy_group: '', desc: 'General Acute Care Hospital', state: 'IL', license: '', primary: true }],
+    taxonomies: [
+      {
+        code: '282N00000X',
+        taxonomy_group: '',
+        desc: 'General Acute Care Hospital',
+        state: 'IL',
+        license: '',
+        primary: true,
+      },
+    ],
     identifiers: [],
     endpoints: [],
     other_names: [],
@@ -144,9 +194,15 @@ export function writeNpi(
   const base = dayNumber(BASE_DATE);
   // Day d renames one hospital-A provider in the registry (cumulative over days 1..day).
   const renamed = new Map<number, [string, number]>();
+  // Hospital A's day-0 provider count (one provider joins per day): a modulus that does not
+  // move, so day d renames the same provider whichever later day rebuilds the file.
+  const baseA = providerCounts[0] - day;
   for (let d = 1; d <= day; d++) {
-    const n = 1 + (hash32(s.seed, 'npi', d) % providerCounts[0]);
-    renamed.set(n, [LAST_NAMES[hash32(s.seed, 'npi-name', d) % LAST_NAMES.length] ?? 'Doe', base + d]);
+    const n = 1 + (hash32(s.seed, 'npi', d) % baseA);
+    renamed.set(n, [
+      LAST_NAMES[hash32(s.seed, 'npi-name', d) % LAST_NAMES.length] ?? 'Doe',
+      base + d,
+    ]);
     if (d === day) ledger.updated('npi', 'ref', String(npiFromBase(providerNpiBase(0, n))));
   }
   const fd = openSync(join(dir, 'npi_providers.json'), 'w');
@@ -163,7 +219,8 @@ export function writeNpi(
     for (let n = 1; n <= providerCounts[h]; n++) {
       const p = providerRow(s.seed, h, n);
       const change = h === 0 ? renamed.get(n) : undefined;
-      const created = n > providerCounts[h] - day ? base + (n - (providerCounts[h] - day)) : base - 30;
+      const created =
+        n > providerCounts[h] - day ? base + (n - (providerCounts[h] - day)) : base - 30;
       emit(individual(s.seed, h, n, change?.[0] ?? p[2], change?.[1] ?? created));
     }
   }

@@ -12,10 +12,20 @@ import { BASE_DATE, dayNumber } from './dates.js';
 import { DirtLedger } from './dirt-ledger.js';
 import { EMR_COLUMNS, emrDdl, emrIndexes, insertSql } from './emr-schema.js';
 import { CLAIM_COLUMNS } from './entities.js';
-import { writeDepartments, writePatient, writeProvider, type MasterContext } from './master-data.js';
+import {
+  writeDepartments,
+  writePatient,
+  writeProvider,
+  type MasterContext,
+} from './master-data.js';
 import { makePlan, type GeneratorSettings, type HospitalPlan } from './plan.js';
 import { hash32, Rng } from './prng.js';
-import { landingPaths, writeJsonAtomic, type GeneratorState, type HospitalCounters } from './state.js';
+import {
+  landingPaths,
+  writeJsonAtomic,
+  type GeneratorState,
+  type HospitalCounters,
+} from './state.js';
 
 /** Days of history before BASE_DATE that day-0 encounters spread over. */
 export const HISTORY_DAYS = 540;
@@ -23,15 +33,22 @@ const BATCH = 5_000;
 
 function clearLanding(out: string): void {
   const p = landingPaths(out);
-  for (const d of [p.emr, p.claims, p.cpt, p.npi, p.icd, p.truth]) mkdirSync(d, { recursive: true });
+  for (const d of [p.emr, p.claims, p.cpt, p.npi, p.icd, p.truth])
+    mkdirSync(d, { recursive: true });
   for (const f of ['hospital_a.sqlite', 'hospital_b.sqlite']) {
-    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(join(p.emr, f + suffix), { force: true });
+    for (const suffix of ['', '-journal', '-wal', '-shm'])
+      rmSync(join(p.emr, f + suffix), { force: true });
   }
   for (const f of readdirSync(p.claims))
     if (/^hospital\d+_claim_data.*\.csv$/.test(f)) rmSync(join(p.claims, f), { force: true });
 }
 
-function writeHospital(out: string, s: GeneratorSettings, plan: HospitalPlan, ledger: DirtLedger): HospitalCounters {
+function writeHospital(
+  out: string,
+  s: GeneratorSettings,
+  plan: HospitalPlan,
+  ledger: DirtLedger,
+): HospitalCounters {
   const p = landingPaths(out);
   const db = new Database(join(p.emr, plan.emrFile));
   try {
@@ -61,7 +78,8 @@ function writeHospital(out: string, s: GeneratorSettings, plan: HospitalPlan, le
     for (let start = 1; start <= plan.patients; start += BATCH) {
       db.transaction(() => {
         const end = Math.min(plan.patients, start + BATCH - 1);
-        for (let n = start; n <= end; n++) writePatient(master, insPat, n, today - rng.int(30, 900));
+        for (let n = start; n <= end; n++)
+          writePatient(master, insPat, n, today - rng.int(30, 900));
       })();
     }
 
@@ -85,13 +103,25 @@ function writeHospital(out: string, s: GeneratorSettings, plan: HospitalPlan, le
     const batch = db.transaction(() => {
       for (let i = 0; i < BATCH && trx < plan.transactions; i++) {
         enc++;
-        trx += writeEncounter(ctx, enc, trx + 1, plan.transactions - trx, today - HISTORY_DAYS, today);
+        trx += writeEncounter(
+          ctx,
+          enc,
+          trx + 1,
+          plan.transactions - trx,
+          today - HISTORY_DAYS,
+          today,
+        );
       }
     });
     while (trx < plan.transactions) batch();
     claims.close();
     for (const ix of emrIndexes(plan.index)) db.exec(ix);
-    return { patients: plan.patients, providers: plan.providers, encounters: enc, transactions: trx };
+    return {
+      patients: plan.patients,
+      providers: plan.providers,
+      encounters: enc,
+      transactions: trx,
+    };
   } finally {
     db.close();
   }
@@ -103,7 +133,10 @@ export function generateDayZero(out: string, s: GeneratorSettings): GeneratorSta
   const p = landingPaths(out);
   const ledger = new DirtLedger(s, 0);
   const [a, b] = makePlan(s);
-  const counters = { 'hos-a': writeHospital(out, s, a, ledger), 'hos-b': writeHospital(out, s, b, ledger) };
+  const counters = {
+    'hos-a': writeHospital(out, s, a, ledger),
+    'hos-b': writeHospital(out, s, b, ledger),
+  };
   writeCpt(p.cpt, s, 0, ledger);
   writeIcd(p.icd, s, 0, ledger);
   writeNpi(p.npi, s, 0, [a.providers, b.providers], ledger);

@@ -85,7 +85,12 @@ export class DirtLedger {
   }
 
   quarantined(table: TruthTable, source: TruthSource, reason: string, id: string): void {
-    const byReason = slot(this.truth.quarantined, table, source, (): Record<string, string[]> => ({}));
+    const byReason = slot(
+      this.truth.quarantined,
+      table,
+      source,
+      (): Record<string, string[]> => ({}),
+    );
     (byReason[reason] ??= []).push(id);
   }
 
@@ -117,9 +122,14 @@ export class DirtLedger {
 }
 
 /** Every id the truth marks as dirty or duplicated for a table/source (left alone by updates). */
-export function untouchableIds(truth: DirtTruth, table: TruthTable, source: TruthSource): Set<string> {
+export function untouchableIds(
+  truth: DirtTruth,
+  table: TruthTable,
+  source: TruthSource,
+): Set<string> {
   const out = new Set<string>();
-  for (const ids of Object.values(truth.quarantined[table]?.[source] ?? {})) for (const id of ids) out.add(id);
+  for (const ids of Object.values(truth.quarantined[table]?.[source] ?? {}))
+    for (const id of ids) out.add(id);
   for (const id of truth.duplicates[table]?.[source] ?? []) out.add(id);
   return out;
 }

@@ -68,9 +68,24 @@ export type TransactionRow = [
 
 /** Claims CSV header (DESIGN.md §4). */
 export const CLAIM_COLUMNS = [
-  'ClaimID', 'TransactionID', 'PatientID', 'EncounterID', 'ProviderID', 'DeptID', 'ServiceDate',
-  'ClaimDate', 'PayorID', 'ClaimAmount', 'PaidAmount', 'ClaimStatus', 'PayorType', 'Deductible',
-  'Coinsurance', 'Copay', 'InsertDate', 'ModifiedDate',
+  'ClaimID',
+  'TransactionID',
+  'PatientID',
+  'EncounterID',
+  'ProviderID',
+  'DeptID',
+  'ServiceDate',
+  'ClaimDate',
+  'PayorID',
+  'ClaimAmount',
+  'PaidAmount',
+  'ClaimStatus',
+  'PayorType',
+  'Deductible',
+  'Coinsurance',
+  'Copay',
+  'InsertDate',
+  'ModifiedDate',
 ] as const;
 
 export type ClaimRow = (string | number | null)[];
@@ -103,7 +118,15 @@ export function patientRow(seed: number, h: number, n: number, createdDay: numbe
   const ssn = `9${digits(r, 2)}-${digits(r, 2)}-${digits(r, 4)}`;
   const dob = isoDate(createdDay - r.int(1, 90 * 365));
   return [
-    fmtId('PAT', n), first, last, middle, ssn, phone(r), gender, dob, address(r),
+    fmtId('PAT', n),
+    first,
+    last,
+    middle,
+    ssn,
+    phone(r),
+    gender,
+    dob,
+    address(r),
     isoTimestamp(createdDay, r.int(0, 86_399)),
   ];
 }
@@ -128,8 +151,12 @@ export function providerRow(seed: number, h: number, n: number): ProviderRow {
   const r = rngFor(seed, 'provider', h, n);
   const d = providerDeptIndex(n);
   return [
-    fmtId('PROV', n), r.pick(FIRST_NAMES), r.pick(LAST_NAMES), SPECIALIZATIONS[d] ?? 'General',
-    deptId(d), npiFromBase(providerNpiBase(h, n)),
+    fmtId('PROV', n),
+    r.pick(FIRST_NAMES),
+    r.pick(LAST_NAMES),
+    SPECIALIZATIONS[d] ?? 'General',
+    deptId(d),
+    npiFromBase(providerNpiBase(h, n)),
   ];
 }
 
@@ -139,10 +166,16 @@ export function patientPayor(seed: number, h: number, patientN: number): (typeof
 }
 
 /** Member ids for the patient's line of business. */
-export function memberIds(seed: number, h: number, patientN: number, type: string): [string | null, string | null] {
+export function memberIds(
+  seed: number,
+  h: number,
+  patientN: number,
+  type: string,
+): [string | null, string | null] {
   const r = rngFor(seed, 'member', h, patientN);
   if (type === 'Medicaid') return [`MCD${digits(r, 9)}`, null];
-  if (type === 'Medicare') return [null, `${r.int(1, 9)}EG${digits(r, 1)}TE${digits(r, 1)}MK${digits(r, 2)}`];
+  if (type === 'Medicare')
+    return [null, `${r.int(1, 9)}EG${digits(r, 1)}TE${digits(r, 1)}MK${digits(r, 2)}`];
   return [null, null];
 }
 
@@ -159,7 +192,8 @@ export type Outcome = 'Paid' | 'Partially Paid' | 'Denied';
 export function adjudicate(rng: Rng, denialRate: number, amountCents: number): [Outcome, number] {
   const r = rng.next();
   if (r < denialRate) return ['Denied', 0];
-  if (r < denialRate + 0.12) return ['Partially Paid', Math.round(amountCents * (0.3 + rng.next() * 0.4))];
+  if (r < denialRate + 0.12)
+    return ['Partially Paid', Math.round(amountCents * (0.3 + rng.next() * 0.4))];
   return ['Paid', Math.round(amountCents * (0.75 + rng.next() * 0.25))];
 }
 
@@ -171,7 +205,12 @@ export function claimStatus(t: TransactionRow): string {
 }
 
 /** The claim for a (clean) transaction; number n is the transaction's number. */
-export function claimFromTransaction(seed: number, h: number, n: number, t: TransactionRow): ClaimRow {
+export function claimFromTransaction(
+  seed: number,
+  h: number,
+  n: number,
+  t: TransactionRow,
+): ClaimRow {
   const r = rngFor(seed, 'claim', h, n);
   const payor = PAYORS.find((p) => p.id === t[13]);
   const type = payor?.type ?? 'Commercial';
@@ -180,7 +219,23 @@ export function claimFromTransaction(seed: number, h: number, n: number, t: Tran
   const coinsurance = type === 'Commercial' ? Math.round(amount * r.int(0, 20)) / 100 : 0;
   const copay = type === 'Commercial' ? r.pick([0, 20, 30, 40]) : 0;
   return [
-    t[12], t[0], t[2], t[1], t[3], t[4], t[6], t[19].slice(0, 10), t[13], amount, t[11],
-    claimStatus(t), type, deductible, coinsurance, copay, t[19], t[20],
+    t[12],
+    t[0],
+    t[2],
+    t[1],
+    t[3],
+    t[4],
+    t[6],
+    t[19].slice(0, 10),
+    t[13],
+    amount,
+    t[11],
+    claimStatus(t),
+    type,
+    deductible,
+    coinsurance,
+    copay,
+    t[19],
+    t[20],
   ];
 }

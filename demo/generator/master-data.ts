@@ -61,7 +61,12 @@ export function writeProvider(ctx: MasterContext, insert: Statement, n: number):
 }
 
 /** Patient n created on `day`, possibly dirty. */
-export function writePatient(ctx: MasterContext, insert: Statement, n: number, createdDay: number): void {
+export function writePatient(
+  ctx: MasterContext,
+  insert: Statement,
+  n: number,
+  createdDay: number,
+): void {
   const ds = ctx.plan.datasource;
   const row = patientRow(ctx.seed, ctx.plan.index, n, createdDay);
   const id = row[0] ?? '';

@@ -24,7 +24,13 @@ export const USAGE = `Usage: node dist/demo-generate.js [--out data/landing] [--
   --dirt-rate  share of rows with injected dirt (0 to 0.5)
 `;
 
-function num(name: string, raw: string | undefined, dflt: number, ok: (n: number) => boolean, what: string): number {
+function num(
+  name: string,
+  raw: string | undefined,
+  dflt: number,
+  ok: (n: number) => boolean,
+  what: string,
+): number {
   if (raw === undefined) return dflt;
   const n = Number(raw);
   if (!Number.isFinite(n) || !ok(n))
@@ -60,10 +66,34 @@ export function parseGeneratorArgs(argv: readonly string[]): GeneratorOptions | 
   if (v['dirt-rate'] !== undefined) explicit.add('dirtRate');
   return {
     out: v.out ?? 'data/landing',
-    scale: num('scale', v.scale, 20_000, (n) => Number.isInteger(n) && n >= 50 && n <= 50_000_000, 'an integer from 50 to 50,000,000'),
-    seed: num('seed', v.seed, 42, (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff, 'an integer from 0 to 4294967295'),
-    day: num('day', v.day, 0, (n) => Number.isInteger(n) && n >= 0 && n <= 3650, 'an integer from 0 to 3650'),
-    dirtRate: num('dirt-rate', v['dirt-rate'], 0.02, (n) => n >= 0 && n <= 0.5, 'a number from 0 to 0.5'),
+    scale: num(
+      'scale',
+      v.scale,
+      20_000,
+      (n) => Number.isInteger(n) && n >= 50 && n <= 50_000_000,
+      'an integer from 50 to 50,000,000',
+    ),
+    seed: num(
+      'seed',
+      v.seed,
+      42,
+      (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff,
+      'an integer from 0 to 4294967295',
+    ),
+    day: num(
+      'day',
+      v.day,
+      0,
+      (n) => Number.isInteger(n) && n >= 0 && n <= 3650,
+      'an integer from 0 to 3650',
+    ),
+    dirtRate: num(
+      'dirt-rate',
+      v['dirt-rate'],
+      0.02,
+      (n) => n >= 0 && n <= 0.5,
+      'a number from 0 to 0.5',
+    ),
     explicit,
     quiet: v.quiet === true,
   };

@@ -1,4 +1,3 @@
-import { MdlError } from '../errors/mdl-error.js';
 import type { Target } from '../project/types.js';
 import type { Adapter } from './adapter.js';
 
@@ -12,10 +11,13 @@ export async function openAdapter(target: Target, threads?: number): Promise<Ada
       const { createDuckDbAdapter } = await import('./duckdb-adapter.js');
       return createDuckDbAdapter(target, threads ?? target.threads);
     }
-    case 'spark':
-    case 'databricks':
-      throw new MdlError('E_TARGET', `no execution adapter is available yet for target type '${target.type}'`, {
-        hint: 'run against a duckdb target, or use an mdl build that includes the spark/databricks adapter',
-      });
+    case 'spark': {
+      const { createSparkAdapter } = await import('./spark-adapter.js');
+      return createSparkAdapter(target, threads ?? target.threads);
+    }
+    case 'databricks': {
+      const { createDatabricksAdapter } = await import('./databricks-adapter.js');
+      return createDatabricksAdapter(target, threads ?? target.threads);
+    }
   }
 }

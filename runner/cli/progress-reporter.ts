@@ -38,10 +38,16 @@ function displayName(node: ManifestNode | undefined, id: string): string {
   return `${node.relation.schema}.${node.relation.identifier}`;
 }
 
-const fmtRows = (n: number): string => n.toLocaleString('en-US');
+const numberFormat = new Intl.NumberFormat('en-US');
+const fmtRows = (n: number): string => numberFormat.format(n);
 
 /** One line describing a finished node (no row values: counts and timings only). */
-export function resultLine(r: NodeResult, node: ManifestNode | undefined, index: number, total: number): string {
+export function resultLine(
+  r: NodeResult,
+  node: ManifestNode | undefined,
+  index: number,
+  total: number,
+): string {
   const width = String(total).length;
   const pos = `${String(index).padStart(width)}/${total}`;
   const what = `${kindOf(node)} ${displayName(node, r.uniqueId)}`;
@@ -50,8 +56,10 @@ export function resultLine(r: NodeResult, node: ManifestNode | undefined, index:
   if (r.failures !== undefined && r.status !== 'pass') facts.push(`${fmtRows(r.failures)} failing`);
   if (r.quarantined !== undefined) facts.push(`${fmtRows(r.quarantined)} quarantined`);
   if (r.status !== 'skipped') facts.push(`${(r.executionTimeMs / 1000).toFixed(2)}s`);
-  const detail = r.status === 'error' || r.status === 'skipped' || r.status === 'cancelled' ? ` — ${r.message ?? ''}` : '';
-  return `${pos} ${LABEL[r.status].padEnd(6)} ${what} [${facts.join(', ')}]${detail}`;
+  const first = (r.message ?? '').split('\n')[0] ?? '';
+  const detail =
+    r.status === 'error' || r.status === 'skipped' || r.status === 'cancelled' ? ` — ${first}` : '';
+  return `${pos} ${LABEL[r.status].padEnd(6)} ${what}${facts.length === 0 ? '' : ` [${facts.join(', ')}]`}${detail}`;
 }
 
 /** Renders invocation events to the CLI's stdout. */
@@ -67,13 +75,16 @@ export class ProgressReporter {
 
   handle(e: InvocationEvent): void {
     if (this.mode === 'json') {
-      const payload = e.type === 'finish' ? { type: 'finish', index: e.index, total: e.total, ...e.result } : e;
+      const payload =
+        e.type === 'finish' ? { type: 'finish', index: e.index, total: e.total, ...e.result } : e;
       this.io.stdout(`${JSON.stringify(payload)}\n`);
       return;
     }
     switch (e.type) {
       case 'selected':
-        this.io.stdout(`Running ${e.total} node${e.total === 1 ? '' : 's'} on target '${e.target}' with ${e.threads} thread${e.threads === 1 ? '' : 's'}\n`);
+        this.io.stdout(
+          `Running ${e.total} node${e.total === 1 ? '' : 's'} on target '${e.target}' with ${e.threads} thread${e.threads === 1 ? '' : 's'}\n`,
+        );
         return;
       case 'warning':
         this.clearStatus();
@@ -87,7 +98,9 @@ export class ProgressReporter {
       case 'finish':
         this.running.delete(e.result.uniqueId);
         this.clearStatus();
-        this.io.stdout(`${resultLine(e.result, this.manifest.nodes[e.result.uniqueId], e.index, e.total)}\n`);
+        this.io.stdout(
+          `${resultLine(e.result, this.manifest.nodes[e.result.uniqueId], e.index, e.total)}\n`,
+        );
         this.drawStatus();
         return;
     }
@@ -117,20 +130,36 @@ export class ProgressReporter {
       this.io.stdout(`${JSON.stringify({ type: 'summary', elapsedMs: run.elapsedMs, counts })}\n`);
       return;
     }
-    const parts = (Object.keys(counts) as NodeStatus[]).filter((k) => counts[k] > 0).map((k) => `${LABEL[k]}=${counts[k]}`);
-    const lines = ['', `Finished in ${(run.elapsedMs / 1000).toFixed(2)}s: ${parts.length === 0 ? 'nothing to do' : parts.join('  ')}`];
+    const parts = (Object.keys(counts) as NodeStatus[])
+      .filter((k) => counts[k] > 0)
+      .map((k) => `${LABEL[k]}=${counts[k]}`);
+    const lines = [
+      '',
+      `Finished in ${(run.elapsedMs / 1000).toFixed(2)}s: ${parts.length === 0 ? 'nothing to do' : parts.join('  ')}`,
+    ];
     const quarantined = run.results.filter((r) => r.quarantined !== undefined);
     if (quarantined.length > 0) {
       lines.push('', 'Quarantined rows per model:');
-      const w = Math.max(...quarantined.map((r) => displayName(this.manifest.nodes[r.uniqueId], r.uniqueId).length));
+      const w = Math.max(
+        ...quarantined.map((r) => displayName(this.manifest.nodes[r.uniqueId], r.uniqueId).length),
+      );
       for (const r of quarantined) {
-        lines.push(`  ${displayName(this.manifest.nodes[r.uniqueId], r.uniqueId).padEnd(w)}  ${fmtRows(r.quarantined ?? 0).padStart(10)}`);
+        lines.push(
+          `  ${displayName(this.manifest.nodes[r.uniqueId], r.uniqueId).padEnd(w)}  ${fmtRows(r.quarantined ?? 0).padStart(10)}`,
+        );
       }
     }
-    const bad = run.results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
+    const bad = run.results.filter(
+      (r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn',
+    );
     if (bad.length > 0) {
       lines.push('', 'Problems:');
-      for (const r of bad) lines.push(`  ${LABEL[r.status]} ${r.uniqueId}: ${r.errorCode === undefined ? '' : `${r.errorCode} `}${r.message ?? ''}`);
+      for (const r of bad) {
+        const msg = (r.message ?? '').replace(/\n/g, '\n      ');
+        lines.push(
+          `  ${LABEL[r.status]} ${r.uniqueId}: ${r.errorCode === undefined ? '' : `${r.errorCode} `}${msg}`,
+        );
+      }
     }
     this.io.stdout(`${lines.join('\n')}\n`);
   }

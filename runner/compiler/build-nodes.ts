@@ -22,18 +22,26 @@ export function resolveConfig(
     readonly tree: FolderConfig;
     readonly folders: readonly string[];
     readonly name: string;
-    readonly props?: { readonly config: Readonly<Record<string, unknown>>; readonly meta: Readonly<Record<string, unknown>> };
+    readonly props?: {
+      readonly config: Readonly<Record<string, unknown>>;
+      readonly meta: Readonly<Record<string, unknown>>;
+    };
     readonly inFile?: Readonly<Record<string, unknown>>;
     readonly where: ErrorLocation;
   },
 ): NodeConfig {
-  let merged = mergeConfig(baseConfig(opts.materialized), folderConfigFor(opts.tree, opts.folders, opts.name));
+  let merged = mergeConfig(
+    baseConfig(opts.materialized),
+    folderConfigFor(opts.tree, opts.folders, opts.name),
+  );
   if (opts.props !== undefined) {
     merged = mergeConfig(merged, opts.props.config);
-    if (Object.keys(opts.props.meta).length > 0) merged = mergeConfig(merged, { meta: opts.props.meta });
+    if (Object.keys(opts.props.meta).length > 0)
+      merged = mergeConfig(merged, { meta: opts.props.meta });
   }
   if (opts.inFile !== undefined) merged = mergeConfig(merged, opts.inFile);
-  if (merged.quarantine !== undefined) merged.quarantine = renderStrings(ctx, merged.quarantine, opts.where);
+  if (merged.quarantine !== undefined)
+    merged.quarantine = renderStrings(ctx, merged.quarantine, opts.where);
   return postProcessConfig(merged as NodeConfig, opts.where, ctx.diagnostics);
 }
 
@@ -47,13 +55,17 @@ function renderStrings(ctx: CompileContext, v: unknown, where: ErrorLocation): u
       ctx.diagnostics.add(compiled);
       return v;
     }
-    const scope = newScope(file, v, { lineOffset: (where.line ?? 1) - 1, resolve: () => undefined });
+    const scope = newScope(file, v, {
+      lineOffset: (where.line ?? 1) - 1,
+      resolve: () => undefined,
+    });
     const out = ctx.engine.render(compiled, scope);
     for (const p of scope.problems) ctx.diagnostics.add(p);
     return out;
   }
   if (Array.isArray(v)) return v.map((x) => renderStrings(ctx, x, where));
-  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderStrings(ctx, x, where)]));
+  if (typeof v === 'object' && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderStrings(ctx, x, where)]));
   return v;
 }
 
@@ -62,14 +74,41 @@ function renderStrings(ctx: CompileContext, v: unknown, where: ErrorLocation): u
  * and config, merges config and computes relation names. Disabled nodes are returned by name so
  * refs to them get a clear message.
  */
-export function buildTemplateDrafts(ctx: CompileContext, cache: CompileCache | undefined): { drafts: TemplateNodeDraft[]; disabled: Map<string, string> } {
+export function buildTemplateDrafts(
+  ctx: CompileContext,
+  cache: CompileCache | undefined,
+): { drafts: TemplateNodeDraft[]; disabled: Map<string, string> } {
   const { project } = ctx;
   const drafts: TemplateNodeDraft[] = [];
   const disabled = new Map<string, string>();
-  const groups: { kind: TemplateNodeDraft['kind']; files: readonly ProjectFile[]; roots: readonly string[]; tree: FolderConfig; mat: Materialization }[] = [
-    { kind: 'model', files: project.modelFiles, roots: project.modelPaths, tree: project.modelConfig, mat: 'view' },
-    { kind: 'snapshot', files: project.snapshotFiles, roots: project.snapshotPaths, tree: project.snapshotConfig, mat: 'snapshot' },
-    { kind: 'test', files: project.testFiles, roots: project.testPaths, tree: project.testConfig, mat: 'test' },
+  const groups: {
+    kind: TemplateNodeDraft['kind'];
+    files: readonly ProjectFile[];
+    roots: readonly string[];
+    tree: FolderConfig;
+    mat: Materialization;
+  }[] = [
+    {
+      kind: 'model',
+      files: project.modelFiles,
+      roots: project.modelPaths,
+      tree: project.modelConfig,
+      mat: 'view',
+    },
+    {
+      kind: 'snapshot',
+      files: project.snapshotFiles,
+      roots: project.snapshotPaths,
+      tree: project.snapshotConfig,
+      mat: 'snapshot',
+    },
+    {
+      kind: 'test',
+      files: project.testFiles,
+      roots: project.testPaths,
+      tree: project.testConfig,
+      mat: 'test',
+    },
   ];
   for (const g of groups) {
     for (const f of g.files) {
@@ -78,17 +117,31 @@ export function buildTemplateDrafts(ctx: CompileContext, cache: CompileCache | u
       if (res.file === undefined) continue;
       const name = stemOf(f.path);
       const folders = foldersOf(f.path, g.roots);
-      const props = g.kind === 'test' ? undefined : (ctx.props.get(`${g.kind}:${name}`) ?? (g.kind === 'model' ? ctx.props.get(`snapshot:${name}`) : undefined));
+      const props =
+        g.kind === 'test'
+          ? undefined
+          : (ctx.props.get(`${g.kind}:${name}`) ??
+            (g.kind === 'model' ? ctx.props.get(`snapshot:${name}`) : undefined));
       const idKind = g.kind === 'test' ? 'test' : 'model';
       const where = { file: f.path, line: 1, node: `${idKind}.${project.name}.${name}` };
-      let config = resolveConfig(ctx, { materialized: g.mat, tree: g.tree, folders, name, ...(props === undefined ? {} : { props }), inFile: res.file.parsed.config, where });
-      if (g.kind === 'test') config = { ...config, materialized: 'test', severity: config.severity ?? 'error' };
+      let config = resolveConfig(ctx, {
+        materialized: g.mat,
+        tree: g.tree,
+        folders,
+        name,
+        ...(props === undefined ? {} : { props }),
+        inFile: res.file.parsed.config,
+        where,
+      });
+      if (g.kind === 'test')
+        config = { ...config, materialized: 'test', severity: config.severity ?? 'error' };
       if (!config.enabled) {
         disabled.set(name, f.path);
         continue;
       }
       const kind = g.kind === 'model' && config.materialized === 'snapshot' ? 'snapshot' : g.kind;
-      if (kind === 'snapshot' && config.materialized !== 'snapshot') config = { ...config, materialized: 'snapshot' };
+      if (kind === 'snapshot' && config.materialized !== 'snapshot')
+        config = { ...config, materialized: 'snapshot' };
       drafts.push({
         kind,
         uniqueId: `${kind}.${project.name}.${name}`,
@@ -97,7 +150,8 @@ export function buildTemplateDrafts(ctx: CompileContext, cache: CompileCache | u
         fileHash: f.hash,
         fqn: [project.name, ...folders, name],
         config,
-        relation: kind === 'test' ? testRelation(ctx, config, name) : relationFor(ctx, config, name),
+        relation:
+          kind === 'test' ? testRelation(ctx, config, name) : relationFor(ctx, config, name),
         ...(props === undefined ? {} : { props }),
       });
     }
@@ -106,14 +160,41 @@ export function buildTemplateDrafts(ctx: CompileContext, cache: CompileCache | u
 }
 
 /** Where a test stores failures (`store_failures`): `<target schema>_mdl_test__audit.<name>`. */
-export function testRelation(ctx: CompileContext, config: NodeConfig, name: string): ReturnType<typeof relationFor> {
-  return relationFor(ctx, { ...config, schema: config.schema ?? `${ctx.target.schema}_mdl_test__audit` }, name);
+export function testRelation(
+  ctx: CompileContext,
+  config: NodeConfig,
+  name: string,
+): ReturnType<typeof relationFor> {
+  return relationFor(
+    ctx,
+    { ...config, schema: config.schema ?? `${ctx.target.schema}_mdl_test__audit` },
+    name,
+  );
 }
 
 /** Column infos from YAML properties. */
-export function columnsOf(props: { readonly columns: readonly { readonly name: string; readonly description: string; readonly dataType?: string; readonly meta: Readonly<Record<string, unknown>>; readonly tags: readonly string[] }[] } | undefined): Record<string, ColumnInfo> {
+export function columnsOf(
+  props:
+    | {
+        readonly columns: readonly {
+          readonly name: string;
+          readonly description: string;
+          readonly dataType?: string;
+          readonly meta: Readonly<Record<string, unknown>>;
+          readonly tags: readonly string[];
+        }[];
+      }
+    | undefined,
+): Record<string, ColumnInfo> {
   const out: Record<string, ColumnInfo> = {};
-  for (const c of props?.columns ?? []) out[c.name] = { name: c.name, description: c.description, ...(c.dataType === undefined ? {} : { dataType: c.dataType }), meta: c.meta, tags: c.tags };
+  for (const c of props?.columns ?? [])
+    out[c.name] = {
+      name: c.name,
+      description: c.description,
+      ...(c.dataType === undefined ? {} : { dataType: c.dataType }),
+      meta: c.meta,
+      tags: c.tags,
+    };
   return out;
 }
 
@@ -126,7 +207,14 @@ export function buildSeeds(ctx: CompileContext, disabled: Map<string, string>): 
     const folders = foldersOf(f.path, project.seedPaths);
     const props: NodeProperties | undefined = ctx.props.get(`seed:${name}`);
     const uniqueId = `seed.${project.name}.${name}`;
-    const config = resolveConfig(ctx, { materialized: 'seed', tree: project.seedConfig, folders, name, ...(props === undefined ? {} : { props }), where: { file: f.path, node: uniqueId } });
+    const config = resolveConfig(ctx, {
+      materialized: 'seed',
+      tree: project.seedConfig,
+      folders,
+      name,
+      ...(props === undefined ? {} : { props }),
+      where: { file: f.path, node: uniqueId },
+    });
     if (!config.enabled) {
       disabled.set(name, f.path);
       continue;
@@ -158,11 +246,26 @@ export function buildSources(ctx: CompileContext): SourceNode[] {
   const { project } = ctx;
   const out: SourceNode[] = [];
   for (const s of project.properties.sources) {
-    const folders = foldersOf(s.origin.file, [...project.modelPaths, ...project.seedPaths, ...project.snapshotPaths]);
+    const folders = foldersOf(s.origin.file, [
+      ...project.modelPaths,
+      ...project.seedPaths,
+      ...project.snapshotPaths,
+    ]);
     for (const t of s.tables) {
       const uniqueId = `source.${project.name}.${s.name}.${t.name}`;
-      const config = postProcessConfig({ ...baseConfig('view'), ...t.config, meta: { ...s.meta, ...t.meta } } as NodeConfig, { file: t.origin.file, line: t.origin.line, node: uniqueId }, ctx.diagnostics);
-      const catalog = ctx.dialect.capabilities.catalogs ? (s.catalog ?? (ctx.target.type === 'databricks' ? ctx.target.catalog : ctx.target.type === 'duckdb' ? ctx.target.database : undefined)) : undefined;
+      const config = postProcessConfig(
+        { ...baseConfig('view'), ...t.config, meta: { ...s.meta, ...t.meta } } as NodeConfig,
+        { file: t.origin.file, line: t.origin.line, node: uniqueId },
+        ctx.diagnostics,
+      );
+      const catalog = ctx.dialect.capabilities.catalogs
+        ? (s.catalog ??
+          (ctx.target.type === 'databricks'
+            ? ctx.target.catalog
+            : ctx.target.type === 'duckdb'
+              ? ctx.target.database
+              : undefined))
+        : undefined;
       out.push({
         resourceType: 'source',
         uniqueId,
@@ -179,7 +282,11 @@ export function buildSources(ctx: CompileContext): SourceNode[] {
         columns: columnsOf(t),
         checksum: '',
         sourceName: s.name,
-        relation: { ...(catalog === undefined ? {} : { catalog }), schema: s.schema, identifier: t.identifier ?? t.name },
+        relation: {
+          ...(catalog === undefined ? {} : { catalog }),
+          schema: s.schema,
+          identifier: t.identifier ?? t.name,
+        },
         ...(t.external === undefined ? {} : { external: t.external }),
       });
     }
@@ -188,6 +295,19 @@ export function buildSources(ctx: CompileContext): SourceNode[] {
 }
 
 /** E_DUPLICATE_NODE naming both files. */
-export function duplicateError(kind: string, name: string, first: string, second: string): MdlError {
-  return new MdlError('E_DUPLICATE_NODE', `two ${kind}s are named '${name}': ${first} and ${second}`, { file: second, line: 1, hint: 'node names must be unique across models, seeds and snapshots: rename one file (or set `alias` for the relation name)' });
+export function duplicateError(
+  kind: string,
+  name: string,
+  first: string,
+  second: string,
+): MdlError {
+  return new MdlError(
+    'E_DUPLICATE_NODE',
+    `two ${kind}s are named '${name}': ${first} and ${second}`,
+    {
+      file: second,
+      line: 1,
+      hint: 'node names must be unique across models, seeds and snapshots: rename one file (or set `alias` for the relation name)',
+    },
+  );
 }

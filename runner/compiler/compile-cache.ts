@@ -55,7 +55,11 @@ export class CompileCache {
   }
 
   /** A cached parse result for `filePath` with content `hash`, if still valid under `env`. */
-  get(filePath: string, hash: string, envHash: (name: string) => string): ParsedTemplate | undefined {
+  get(
+    filePath: string,
+    hash: string,
+    envHash: (name: string) => string,
+  ): ParsedTemplate | undefined {
     const e = this.prev[filePath];
     if (e?.hash !== hash) return undefined;
     for (const [name, h] of Object.entries(e.parsed.env)) if (envHash(name) !== h) return undefined;

@@ -51,7 +51,9 @@ export function targetCatalog(target: Target): string | undefined {
  * with catalogs; identifier = alias or name.
  */
 export function relationFor(ctx: CompileContext, config: NodeConfig, name: string): RelationName {
-  const catalog = ctx.dialect.capabilities.catalogs ? (config.catalog ?? targetCatalog(ctx.target)) : undefined;
+  const catalog = ctx.dialect.capabilities.catalogs
+    ? (config.catalog ?? targetCatalog(ctx.target))
+    : undefined;
   return {
     ...(catalog === undefined ? {} : { catalog }),
     schema: config.schema ?? ctx.target.schema,

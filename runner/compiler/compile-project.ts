@@ -5,7 +5,13 @@ import { MdlError } from '../errors/mdl-error.js';
 import { findCycle, formatCycle } from '../graph/find-cycle.js';
 import { sha256 } from '../project/project-files.js';
 import type { NodeProperties, Project, Target } from '../project/types.js';
-import { buildSeeds, buildSources, buildTemplateDrafts, columnsOf, duplicateError } from './build-nodes.js';
+import {
+  buildSeeds,
+  buildSources,
+  buildTemplateDrafts,
+  columnsOf,
+  duplicateError,
+} from './build-nodes.js';
 import { buildGenericTests, renderGenericTest } from './build-tests.js';
 import { CompileCache } from './compile-cache.js';
 import type { CompileContext, TemplateNodeDraft } from './compile-context.js';
@@ -13,6 +19,7 @@ import type { Manifest, ManifestNode, ModelNode, SnapshotNode, TestNode } from '
 import { renderParsedFile } from './parse-template.js';
 import { RelationValue } from './relation-value.js';
 import type { PlaceholderRef } from './relation-value.js';
+import { lineInText, refPattern, sourcePattern } from './render-scope.js';
 import { didYouMean } from './suggest.js';
 import { TemplateEngine } from './template-engine.js';
 
@@ -37,7 +44,10 @@ export function selectTarget(project: Project, targetName: string | undefined): 
   const name = targetName ?? project.targets.defaultTarget;
   const t = project.targets.targets[name];
   if (t === undefined)
-    throw new MdlError('E_TARGET', `unknown target '${name}'`, { file: project.targets.file, hint: `use one of: ${Object.keys(project.targets.targets).join(', ')}` });
+    throw new MdlError('E_TARGET', `unknown target '${name}'`, {
+      file: project.targets.file,
+      hint: `use one of: ${Object.keys(project.targets.targets).join(', ')}`,
+    });
   return t;
 }
 
@@ -47,25 +57,65 @@ export function selectTarget(project: Project, targetName: string | undefined): 
  * target's dialect, ephemeral CTEs, generic tests). Every problem found is collected and thrown
  * together as one AggregateMdlError.
  */
-export async function compileProject(project: Project, opts: CompileOptions = {}): Promise<Manifest> {
+export async function compileProject(
+  project: Project,
+  opts: CompileOptions = {},
+): Promise<Manifest> {
   await Promise.resolve();
   const target = selectTarget(project, opts.targetName);
   const dialect = getDialect(target.type);
   const diagnostics = new Diagnostics();
   const env = opts.env ?? process.env;
   const cliVars = opts.vars ?? {};
-  const templateTarget = { name: target.name, type: target.type, schema: target.schema, ...(target.type === 'databricks' ? { catalog: target.catalog } : target.type === 'duckdb' && target.database !== undefined ? { catalog: target.database } : {}) };
-  const engine = new TemplateEngine({ projectName: project.name, macroFiles: project.macroFiles, projectVars: project.vars, cliVars, env, target: templateTarget, dialect }, diagnostics);
+  const templateTarget = {
+    name: target.name,
+    type: target.type,
+    schema: target.schema,
+    ...(target.type === 'databricks'
+      ? { catalog: target.catalog }
+      : target.type === 'duckdb' && target.database !== undefined
+        ? { catalog: target.database }
+        : {}),
+  };
+  const engine = new TemplateEngine(
+    {
+      projectName: project.name,
+      macroFiles: project.macroFiles,
+      projectVars: project.vars,
+      cliVars,
+      env,
+      target: templateTarget,
+      dialect,
+    },
+    diagnostics,
+  );
   const props = new Map<string, NodeProperties>();
   for (const n of project.properties.nodes) {
     const key = `${n.kind}:${n.name}`;
     const prev = props.get(key);
-    if (prev !== undefined) diagnostics.add(new MdlError('E_DUPLICATE_NODE', `${n.kind} '${n.name}' is described twice in YAML (also at ${prev.origin.file}:${prev.origin.line})`, { file: n.origin.file, line: n.origin.line, hint: 'keep one properties entry per node' }));
+    if (prev !== undefined)
+      diagnostics.add(
+        new MdlError(
+          'E_DUPLICATE_NODE',
+          `${n.kind} '${n.name}' is described twice in YAML (also at ${prev.origin.file}:${prev.origin.line})`,
+          { file: n.origin.file, line: n.origin.line, hint: 'keep one properties entry per node' },
+        ),
+      );
     else props.set(key, n);
   }
   const ctx: CompileContext = { project, target, dialect, engine, diagnostics, env, props };
-  const cacheKey = sha256(JSON.stringify([MDL_VERSION, project.name, project.vars, cliVars, templateTarget, engine.macrosHash]));
-  const cache = opts.useCache === false ? undefined : CompileCache.load(project.targetPath, cacheKey);
+  const cacheKey = sha256(
+    JSON.stringify([
+      MDL_VERSION,
+      project.name,
+      project.vars,
+      cliVars,
+      templateTarget,
+      engine.macrosHash,
+    ]),
+  );
+  const cache =
+    opts.useCache === false ? undefined : CompileCache.load(project.targetPath, cacheKey);
 
   // Parse pass.
   const { drafts, disabled } = buildTemplateDrafts(ctx, cache);
@@ -73,7 +123,12 @@ export async function compileProject(project: Project, opts: CompileOptions = {}
   const sources = buildSources(ctx);
   const refable = new Map<string, string>();
   const fileOf = new Map<string, string>();
-  for (const n of [...drafts.filter((d) => d.kind !== 'test').map((d) => ({ name: d.name, id: d.uniqueId, file: d.file.path })), ...seeds.map((s) => ({ name: s.name, id: s.uniqueId, file: s.originalFilePath }))]) {
+  for (const n of [
+    ...drafts
+      .filter((d) => d.kind !== 'test')
+      .map((d) => ({ name: d.name, id: d.uniqueId, file: d.file.path })),
+    ...seeds.map((s) => ({ name: s.name, id: s.uniqueId, file: s.originalFilePath })),
+  ]) {
     const prev = fileOf.get(n.name);
     if (prev !== undefined) diagnostics.add(duplicateError('node', n.name, prev, n.file));
     else {
@@ -92,7 +147,8 @@ export async function compileProject(project: Project, opts: CompileOptions = {}
 
   // Dependencies (unknown refs/sources reported with file:line and a suggestion).
   const refId = (p: PlaceholderRef): string | undefined => {
-    if (p.kind === 'ref') return p.pkg !== undefined && p.pkg !== project.name ? undefined : refable.get(p.name);
+    if (p.kind === 'ref')
+      return p.pkg !== undefined && p.pkg !== project.name ? undefined : refable.get(p.name);
     if (p.kind === 'source') return sourceIds.get(`${p.source}.${p.table}`);
     return undefined;
   };
@@ -101,12 +157,26 @@ export async function compileProject(project: Project, opts: CompileOptions = {}
     const ids: string[] = [];
     const seen = new Set<string>();
     for (const r of d.file.parsed.refs) {
-      const id = refId({ kind: 'ref', ...(r.pkg === undefined ? {} : { pkg: r.pkg }), name: r.name });
+      const id = refId({
+        kind: 'ref',
+        ...(r.pkg === undefined ? {} : { pkg: r.pkg }),
+        name: r.name,
+      });
       if (id === undefined) {
         const key = `ref:${r.pkg ?? ''}:${r.name}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        diagnostics.add(unknownRef(r.name, r.pkg, project.name, disabled, refable, d.file.path, r.line));
+        diagnostics.add(
+          unknownRef(
+            r.name,
+            r.pkg,
+            project.name,
+            disabled,
+            refable,
+            d.file.path,
+            lineInText(d.file.content, refPattern(r.name, r.pkg)),
+          ),
+        );
       } else if (!ids.includes(id)) ids.push(id);
     }
     for (const s of d.file.parsed.sources) {
@@ -115,7 +185,18 @@ export async function compileProject(project: Project, opts: CompileOptions = {}
         const key = `src:${s.source}.${s.table}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        diagnostics.add(new MdlError('E_UNKNOWN_SOURCE', `source('${s.source}', '${s.table}') is not declared.${didYouMean(`${s.source}.${s.table}`, sourceIds.keys())}`, { file: d.file.path, line: s.line, node: d.uniqueId, hint: 'declare it under sources: in a YAML file next to the models (name, schema, tables)' }));
+        diagnostics.add(
+          new MdlError(
+            'E_UNKNOWN_SOURCE',
+            `source('${s.source}', '${s.table}') is not declared.${didYouMean(`${s.source}.${s.table}`, sourceIds.keys())}`,
+            {
+              file: d.file.path,
+              line: lineInText(d.file.content, sourcePattern(s.source, s.table)),
+              node: d.uniqueId,
+              hint: 'declare it under sources: in a YAML file next to the models (name, schema, tables)',
+            },
+          ),
+        );
       } else if (!ids.includes(id)) ids.push(id);
     }
     deps.set(d.uniqueId, ids);
@@ -126,8 +207,23 @@ export async function compileProject(project: Project, opts: CompileOptions = {}
     const id = refId(g.to);
     testToIds.set(g.uniqueId, id);
     if (id === undefined) {
-      const what = g.to.kind === 'ref' ? `ref('${g.to.name}')` : g.to.kind === 'source' ? `source('${g.to.source}', '${g.to.table}')` : 'this';
-      diagnostics.add(new MdlError(g.to.kind === 'source' ? 'E_UNKNOWN_SOURCE' : 'E_UNKNOWN_REF', `relationships test '${g.name}' points to ${what}, which does not exist.${g.to.kind === 'ref' ? didYouMean(g.to.name, refable.keys()) : ''}`, { file: g.decl.origin.file, line: g.decl.origin.line, hint: 'fix `to:` to name an existing model, seed or source' }));
+      const what =
+        g.to.kind === 'ref'
+          ? `ref('${g.to.name}')`
+          : g.to.kind === 'source'
+            ? `source('${g.to.source}', '${g.to.table}')`
+            : 'this';
+      diagnostics.add(
+        new MdlError(
+          g.to.kind === 'source' ? 'E_UNKNOWN_SOURCE' : 'E_UNKNOWN_REF',
+          `relationships test '${g.name}' points to ${what}, which does not exist.${g.to.kind === 'ref' ? didYouMean(g.to.name, refable.keys()) : ''}`,
+          {
+            file: g.decl.origin.file,
+            line: g.decl.origin.line,
+            hint: 'fix `to:` to name an existing model, seed or source',
+          },
+        ),
+      );
     }
   }
 
@@ -139,8 +235,14 @@ export async function compileProject(project: Project, opts: CompileOptions = {}
     const byId = new Map(drafts.map((d) => [d.uniqueId, d]));
     const second = byId.get(cycle[1] ?? '');
     const nameOf = (id: string): string => byId.get(id)?.name ?? id;
-    const refLine = second?.file.parsed.refs.find((r) => r.name === nameOf(cycle[0]!))?.line ?? 1;
-    diagnostics.add(new MdlError('E_CYCLE', `dependency cycle: ${formatCycle(cycle.map(nameOf))}`, { ...(second === undefined ? {} : { file: second.file.path, line: refLine }), hint: 'remove one of the ref() calls in the cycle' }));
+    const refLine =
+      second === undefined ? 1 : lineInText(second.file.content, refPattern(nameOf(cycle[0]!)));
+    diagnostics.add(
+      new MdlError('E_CYCLE', `dependency cycle: ${formatCycle(cycle.map(nameOf))}`, {
+        ...(second === undefined ? {} : { file: second.file.path, line: refLine }),
+        hint: 'remove one of the ref() calls in the cycle',
+      }),
+    );
   }
   diagnostics.throwIfAny('compile failed');
 
@@ -148,15 +250,31 @@ export async function compileProject(project: Project, opts: CompileOptions = {}
   const renderSql = opts.renderSql !== false;
   const relationOf = new Map<string, RelationValue>();
   const draftById = new Map(drafts.map((d) => [d.uniqueId, d]));
-  for (const d of drafts) relationOf.set(d.uniqueId, new RelationValue(d.relation, d.kind !== 'test' && d.config.materialized === 'ephemeral' ? `${EPHEMERAL_PREFIX}${d.name}` : dialect.relation(d.relation)));
-  for (const n of [...seeds, ...sources]) relationOf.set(n.uniqueId, new RelationValue(n.relation, dialect.relation(n.relation)));
-  const resolverFor = (self: TemplateNodeDraft | undefined) => (p: PlaceholderRef): RelationValue | undefined => {
-    if (p.kind === 'this') return self === undefined ? undefined : relationOf.get(self.uniqueId);
-    const id = refId(p);
-    return id === undefined ? undefined : relationOf.get(id);
-  };
+  for (const d of drafts)
+    relationOf.set(
+      d.uniqueId,
+      new RelationValue(
+        d.relation,
+        d.kind !== 'test' && d.config.materialized === 'ephemeral'
+          ? `${EPHEMERAL_PREFIX}${d.name}`
+          : dialect.relation(d.relation),
+      ),
+    );
+  for (const n of [...seeds, ...sources])
+    relationOf.set(n.uniqueId, new RelationValue(n.relation, dialect.relation(n.relation)));
+  const resolverFor =
+    (self: TemplateNodeDraft | undefined) =>
+    (p: PlaceholderRef): RelationValue | undefined => {
+      if (p.kind === 'this') return self === undefined ? undefined : relationOf.get(self.uniqueId);
+      const id = refId(p);
+      return id === undefined ? undefined : relationOf.get(id);
+    };
   const nodes = new Map<string, ManifestNode>();
-  for (const d of drafts) nodes.set(d.uniqueId, renderDraft(ctx, d, deps.get(d.uniqueId) ?? [], resolverFor(d), renderSql));
+  for (const d of drafts)
+    nodes.set(
+      d.uniqueId,
+      renderDraft(ctx, d, deps.get(d.uniqueId) ?? [], resolverFor(d), renderSql),
+    );
   for (const n of [...seeds, ...sources]) nodes.set(n.uniqueId, n);
   for (const g of generic) {
     const toId = testToIds.get(g.uniqueId);
@@ -168,15 +286,46 @@ export async function compileProject(project: Project, opts: CompileOptions = {}
   return assembleManifest(project, target, engine, nodes);
 }
 
-function unknownRef(name: string, pkg: string | undefined, project: string, disabled: ReadonlyMap<string, string>, refable: ReadonlyMap<string, string>, file: string, line: number): MdlError {
+function unknownRef(
+  name: string,
+  pkg: string | undefined,
+  project: string,
+  disabled: ReadonlyMap<string, string>,
+  refable: ReadonlyMap<string, string>,
+  file: string,
+  line: number,
+): MdlError {
   if (pkg !== undefined && pkg !== project)
-    return new MdlError('E_UNKNOWN_REF', `ref('${pkg}', '${name}'): package '${pkg}' is not part of this project`, { file, line, hint: `refer to models of this project as ref('${name}') or ref('${project}', '${name}')` });
+    return new MdlError(
+      'E_UNKNOWN_REF',
+      `ref('${pkg}', '${name}'): package '${pkg}' is not part of this project`,
+      {
+        file,
+        line,
+        hint: `refer to models of this project as ref('${name}') or ref('${project}', '${name}')`,
+      },
+    );
   const off = disabled.get(name);
-  if (off !== undefined) return new MdlError('E_UNKNOWN_REF', `ref('${name}') points to a disabled node (${off})`, { file, line, hint: 'enable it (enabled: true) or remove the ref' });
-  return new MdlError('E_UNKNOWN_REF', `ref('${name}'): no model, seed or snapshot named '${name}'.${didYouMean(name, refable.keys())}`, { file, line, hint: 'check the spelling, or create the model file' });
+  if (off !== undefined)
+    return new MdlError('E_UNKNOWN_REF', `ref('${name}') points to a disabled node (${off})`, {
+      file,
+      line,
+      hint: 'enable it (enabled: true) or remove the ref',
+    });
+  return new MdlError(
+    'E_UNKNOWN_REF',
+    `ref('${name}'): no model, seed or snapshot named '${name}'.${didYouMean(name, refable.keys())}`,
+    { file, line, hint: 'check the spelling, or create the model file' },
+  );
 }
 
-function renderDraft(ctx: CompileContext, d: TemplateNodeDraft, dependsOn: readonly string[], resolve: (p: PlaceholderRef) => RelationValue | undefined, renderSql: boolean): ManifestNode {
+function renderDraft(
+  ctx: CompileContext,
+  d: TemplateNodeDraft,
+  dependsOn: readonly string[],
+  resolve: (p: PlaceholderRef) => RelationValue | undefined,
+  renderSql: boolean,
+): ManifestNode {
   const r = renderSql ? renderParsedFile(ctx.engine, d.file, resolve) : { sql: '', problems: [] };
   for (const p of r.problems) ctx.diagnostics.add(p);
   const base = {
@@ -200,7 +349,12 @@ function renderDraft(ctx: CompileContext, d: TemplateNodeDraft, dependsOn: reado
   };
   switch (d.kind) {
     case 'model': {
-      const inc = 'incrementalSql' in r && r.incrementalSql !== undefined && d.config.materialized === 'incremental' ? { incrementalSql: r.incrementalSql.trim() } : {};
+      const inc =
+        'incrementalSql' in r &&
+        r.incrementalSql !== undefined &&
+        d.config.materialized === 'incremental'
+          ? { incrementalSql: r.incrementalSql.trim() }
+          : {};
       const node: ModelNode = { ...base, resourceType: 'model', ...inc };
       return node;
     }
@@ -216,7 +370,10 @@ function renderDraft(ctx: CompileContext, d: TemplateNodeDraft, dependsOn: reado
 }
 
 /** Fills `ctes` of every node that reads ephemeral models (transitively, dependency order). */
-function addCtes(nodes: Map<string, ManifestNode>, drafts: ReadonlyMap<string, TemplateNodeDraft>): void {
+function addCtes(
+  nodes: Map<string, ManifestNode>,
+  drafts: ReadonlyMap<string, TemplateNodeDraft>,
+): void {
   const memo = new Map<string, { id: string; name: string; sql: string }[]>();
   const isEphemeral = (id: string): boolean => drafts.get(id)?.config.materialized === 'ephemeral';
   const ctesOf = (id: string): { id: string; name: string; sql: string }[] => {
@@ -233,16 +390,26 @@ function addCtes(nodes: Map<string, ManifestNode>, drafts: ReadonlyMap<string, T
   };
   const cteFor = (id: string): { id: string; name: string; sql: string } => {
     const n = nodes.get(id)!;
-    return { id, name: `${EPHEMERAL_PREFIX}${n.name}`, sql: 'compiledSql' in n ? n.compiledSql : '' };
+    return {
+      id,
+      name: `${EPHEMERAL_PREFIX}${n.name}`,
+      sql: 'compiledSql' in n ? n.compiledSql : '',
+    };
   };
   for (const [id, n] of nodes) {
-    if (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'test') continue;
+    if (n.resourceType !== 'model' && n.resourceType !== 'snapshot' && n.resourceType !== 'test')
+      continue;
     if (!n.dependsOn.nodes.some(isEphemeral)) continue;
     nodes.set(id, { ...n, ctes: ctesOf(id) });
   }
 }
 
-function assembleManifest(project: Project, target: Target, engine: TemplateEngine, nodes: Map<string, ManifestNode>): Manifest {
+function assembleManifest(
+  project: Project,
+  target: Target,
+  engine: TemplateEngine,
+  nodes: Map<string, ManifestNode>,
+): Manifest {
   const ids = [...nodes.keys()].sort();
   const sorted: Record<string, ManifestNode> = {};
   const parentMap: Record<string, string[]> = {};
@@ -255,7 +422,14 @@ function assembleManifest(project: Project, target: Target, engine: TemplateEngi
   for (const id of ids) for (const p of parentMap[id]!) childMap[p]?.push(id);
   const macros = Object.fromEntries(engine.macros.map((m) => [m.uniqueId, m]));
   return {
-    metadata: { mdlVersion: MDL_VERSION, projectName: project.name, generatedAt: new Date().toISOString(), target: target.name, targetType: target.type, invocationId: randomUUID() },
+    metadata: {
+      mdlVersion: MDL_VERSION,
+      projectName: project.name,
+      generatedAt: new Date().toISOString(),
+      target: target.name,
+      targetType: target.type,
+      invocationId: randomUUID(),
+    },
     nodes: sorted,
     macros,
     childMap,

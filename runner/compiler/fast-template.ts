@@ -14,8 +14,18 @@ export type FastExpr =
   | { readonly t: 'list'; readonly items: readonly FastExpr[] }
   | { readonly t: 'name'; readonly name: string }
   | { readonly t: 'member'; readonly obj: FastExpr; readonly name: string }
-  | { readonly t: 'call'; readonly fn: FastExpr; readonly args: readonly FastExpr[]; readonly kwargs: readonly (readonly [string, FastExpr])[] }
-  | { readonly t: 'filter'; readonly value: FastExpr; readonly name: string; readonly args: readonly FastExpr[] };
+  | {
+      readonly t: 'call';
+      readonly fn: FastExpr;
+      readonly args: readonly FastExpr[];
+      readonly kwargs: readonly (readonly [string, FastExpr])[];
+    }
+  | {
+      readonly t: 'filter';
+      readonly value: FastExpr;
+      readonly name: string;
+      readonly args: readonly FastExpr[];
+    };
 
 /** Text segments and expressions with the 1-based line where each expression starts. */
 export type FastSegment = string | { readonly expr: FastExpr; readonly line: number };
@@ -31,7 +41,13 @@ type Tok = { readonly k: 'name' | 'str' | 'num' | 'p'; readonly v: string };
 
 /** Parses `source` into a fast template, or undefined when Nunjucks is needed. */
 export function parseFastTemplate(source: string): FastTemplate | undefined {
-  if (source.includes('{%') || source.includes('{{-') || source.includes('-}}') || source.includes('{#-')) return undefined;
+  if (
+    source.includes('{%') ||
+    source.includes('{{-') ||
+    source.includes('-}}') ||
+    source.includes('{#-')
+  )
+    return undefined;
   const segments: FastSegment[] = [];
   const names = new Set<string>();
   const filters = new Set<string>();

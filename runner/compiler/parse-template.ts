@@ -32,7 +32,8 @@ export function parseTemplateFile(
     return v === undefined ? '' : sha256(v);
   };
   const hit = cache?.get(file.path, file.hash, envHash);
-  if (hit !== undefined) return { file: { path: file.path, content: file.content, parsed: hit }, problems: [] };
+  if (hit !== undefined)
+    return { file: { path: file.path, content: file.content, parsed: hit }, problems: [] };
   const compiled = engine.compile(file.path, file.content);
   if (!('kind' in compiled)) return { problems: [compiled] };
   const scope = newScope(file.path, file.content);
@@ -50,7 +51,8 @@ export function parseTemplateFile(
     for (const m of inc.macros) scope.macros.add(m);
     Object.assign(scope.env, inc.env);
     needsResolve ||= inc.needsResolve;
-    for (const p of inc.problems) if (!problems.some((q) => q.message === p.message)) problems.push(p);
+    for (const p of inc.problems)
+      if (!problems.some((q) => q.message === p.message)) problems.push(p);
   }
   const parsed: ParsedTemplate = {
     sql,
@@ -63,7 +65,9 @@ export function parseTemplateFile(
     needsResolve,
     env: scope.env,
   };
-  if (problems.length === 0) cache?.set(file.path, file.hash, parsed);
+  // Templates reading env vars are not cached: their output may carry environment values.
+  if (problems.length === 0 && Object.keys(parsed.env).length === 0)
+    cache?.set(file.path, file.hash, parsed);
   return { file: { path: file.path, content: file.content, parsed, compiled }, problems };
 }
 
@@ -76,11 +80,18 @@ export function renderParsedFile(
   engine: TemplateEngine,
   file: ParsedFile,
   resolve: (p: PlaceholderRef) => RelationValue | undefined,
-): { readonly sql: string; readonly incrementalSql?: string; readonly problems: readonly MdlError[] } {
+): {
+  readonly sql: string;
+  readonly incrementalSql?: string;
+  readonly problems: readonly MdlError[];
+} {
   const str = (p: PlaceholderRef): string | undefined => resolve(p)?.toString();
   if (!file.parsed.needsResolve) {
     const sql = substitutePlaceholders(file.parsed.sql, str);
-    const inc = file.parsed.incrementalSql === undefined ? undefined : substitutePlaceholders(file.parsed.incrementalSql, str);
+    const inc =
+      file.parsed.incrementalSql === undefined
+        ? undefined
+        : substitutePlaceholders(file.parsed.incrementalSql, str);
     if (sql !== undefined && (file.parsed.incrementalSql === undefined || inc !== undefined))
       return { sql, ...(inc === undefined ? {} : { incrementalSql: inc }), problems: [] };
   }
@@ -99,5 +110,9 @@ export function renderParsedFile(
     incrementalSql = engine.render(compiled, inc);
     scope.problems.push(...inc.problems);
   }
-  return { sql, ...(incrementalSql === undefined ? {} : { incrementalSql }), problems: scope.problems };
+  return {
+    sql,
+    ...(incrementalSql === undefined ? {} : { incrementalSql }),
+    problems: scope.problems,
+  };
 }

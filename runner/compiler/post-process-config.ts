@@ -2,8 +2,17 @@ import type { Diagnostics } from '../errors/diagnostics.js';
 import { MdlError } from '../errors/mdl-error.js';
 import type { ErrorLocation } from '../errors/mdl-error.js';
 import type { Materialization, NodeConfig } from './manifest.js';
+import { normalizeQuarantine } from '../quarantine/normalize.js';
 
-const MATERIALIZATIONS: readonly Materialization[] = ['view', 'table', 'incremental', 'ephemeral', 'snapshot', 'seed', 'test'];
+const MATERIALIZATIONS: readonly Materialization[] = [
+  'view',
+  'table',
+  'incremental',
+  'ephemeral',
+  'snapshot',
+  'seed',
+  'test',
+];
 const ENUMS: Readonly<Record<string, readonly string[]>> = {
   incremental_strategy: ['merge', 'delete+insert', 'append'],
   on_schema_change: ['ignore', 'append_new_columns', 'sync_all_columns', 'fail'],
@@ -18,13 +27,25 @@ const ENUMS: Readonly<Record<string, readonly string[]>> = {
  * problems go to `diagnostics` with the node's location and the config is returned cleaned.
  * (The quarantine work extends this for `quarantine:` rules.)
  */
-export function postProcessConfig(config: NodeConfig, where: ErrorLocation, diagnostics: Diagnostics): NodeConfig {
+export function postProcessConfig(
+  config: NodeConfig,
+  where: ErrorLocation,
+  diagnostics: Diagnostics,
+): NodeConfig {
   const out: Record<string, unknown> = { ...config };
   const problem = (key: string, expected: string): void => {
-    diagnostics.add(new MdlError('E_CONFIG', `config '${key}': expected ${expected}`, { ...where, hint: `fix '${key}' in the model's config() call, its YAML config: block or the folder config in project.yml` }));
+    diagnostics.add(
+      new MdlError('E_CONFIG', `config '${key}': expected ${expected}`, {
+        ...where,
+        hint: `fix '${key}' in the model's config() call, its YAML config: block or the folder config in project.yml`,
+      }),
+    );
   };
   if (!MATERIALIZATIONS.includes(config.materialized)) {
-    problem('materialized', `one of ${MATERIALIZATIONS.join(', ')} (got '${String(config.materialized)}')`);
+    problem(
+      'materialized',
+      `one of ${MATERIALIZATIONS.join(', ')} (got '${String(config.materialized)}')`,
+    );
     out.materialized = 'view';
   }
   if (typeof config.enabled !== 'boolean') {
@@ -65,7 +86,16 @@ export function postProcessConfig(config: NodeConfig, where: ErrorLocation, diag
     }
   }
   if (out.check_cols !== undefined && out.check_cols !== 'all') stringList('check_cols');
-  for (const key of ['schema', 'catalog', 'database', 'alias', 'updated_at', 'where', 'warn_if', 'error_if']) {
+  for (const key of [
+    'schema',
+    'catalog',
+    'database',
+    'alias',
+    'updated_at',
+    'where',
+    'warn_if',
+    'error_if',
+  ]) {
     const v = out[key];
     if (v === undefined || v === null) delete out[key];
     else if (typeof v !== 'string') problem(key, 'a string');
@@ -74,6 +104,20 @@ export function postProcessConfig(config: NodeConfig, where: ErrorLocation, diag
   for (const key of ['full_refresh', 'store_failures']) {
     if (out[key] !== undefined && typeof out[key] !== 'boolean') problem(key, 'true or false');
   }
-  if (out.limit !== undefined && !(typeof out.limit === 'number' && Number.isInteger(out.limit) && out.limit >= 0)) problem('limit', 'a non-negative integer');
+  if (out.quarantine !== undefined && out.quarantine !== null) {
+    // YAML rule forms → [{name, when}] (idempotent: an already-normalised list is kept).
+    try {
+      out.quarantine = normalizeQuarantine(out.quarantine, where);
+    } catch (err) {
+      if (!(err instanceof MdlError)) throw err;
+      diagnostics.add(err);
+      delete out.quarantine;
+    }
+  } else delete out.quarantine;
+  if (
+    out.limit !== undefined &&
+    !(typeof out.limit === 'number' && Number.isInteger(out.limit) && out.limit >= 0)
+  )
+    problem('limit', 'a non-negative integer');
   return out as NodeConfig;
 }

@@ -50,7 +50,7 @@ export function placeholder(p: PlaceholderRef): string {
   }
 }
 
-const PLACEHOLDER = /\u0001([^\u0001]*)\u0001/g;
+const PLACEHOLDER = new RegExp(`${MARK}([^${MARK}]*)${MARK}`, 'g');
 
 /**
  * Replaces every placeholder in `sql` using `resolve`. Returns undefined when a placeholder was
@@ -66,8 +66,12 @@ export function substitutePlaceholders(
     const parts = body.split(SEP);
     let p: PlaceholderRef | undefined;
     if (parts[0] === 'ref' && parts.length === 3)
-      p = parts[1] === '' ? { kind: 'ref', name: parts[2]! } : { kind: 'ref', pkg: parts[1]!, name: parts[2]! };
-    else if (parts[0] === 'source' && parts.length === 3) p = { kind: 'source', source: parts[1]!, table: parts[2]! };
+      p =
+        parts[1] === ''
+          ? { kind: 'ref', name: parts[2]! }
+          : { kind: 'ref', pkg: parts[1]!, name: parts[2]! };
+    else if (parts[0] === 'source' && parts.length === 3)
+      p = { kind: 'source', source: parts[1]!, table: parts[2]! };
     else if (parts[0] === 'this' && parts.length === 1) p = { kind: 'this' };
     const r = p === undefined ? undefined : resolve(p);
     if (r === undefined) ok = false;

@@ -5,14 +5,12 @@ import type { PlaceholderRef, RelationValue } from './relation-value.js';
 export interface RecordedRef {
   readonly pkg?: string;
   readonly name: string;
-  readonly line: number;
 }
 
 /** A `source()` call seen while rendering. */
 export interface RecordedSource {
   readonly source: string;
   readonly table: string;
-  readonly line: number;
 }
 
 /**
@@ -73,14 +71,40 @@ export function newScope(
  * because Nunjucks does not tell a global function where it was called from).
  */
 export function lineOfCall(scope: RenderScope, pattern: RegExp): number {
-  const m = pattern.exec(scope.source);
-  if (m === null) return scope.lineOffset + 1;
+  return scope.lineOffset + lineInText(scope.source, pattern);
+}
+
+/** 1-based line of the first match of `pattern` in `text` (1 when absent). */
+export function lineInText(text: string, pattern: RegExp): number {
+  const m = pattern.exec(text);
+  if (m === null) return 1;
   let line = 1;
-  for (let i = 0; i < m.index; i++) if (scope.source.charCodeAt(i) === 10) line++;
-  return scope.lineOffset + line;
+  for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Where `ref('name')` / `ref('pkg', 'name')` is written in a template (for messages). */
+export function refPattern(name: string, pkg?: string): RegExp {
+  const q = (s: string): string => `['"]${escapeRegExp(s)}['"]`;
+  return new RegExp(`ref\\(\\s*(?:${pkg === undefined ? '' : `${q(pkg)}\\s*,\\s*`})${q(name)}`);
+}
+
+/** Where `source('src', 'table')` is written in a template. */
+export function sourcePattern(source: string, table: string): RegExp {
+  const q = (s: string): string => `['"]${escapeRegExp(s)}['"]`;
+  return new RegExp(`source\\(\\s*${q(source)}\\s*,\\s*${q(table)}`);
 }
 
 /** Escapes text for use inside a RegExp. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A value as template output text, the way Nunjucks prints it (null/undefined → ''). */
+export function printValue(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  // Relation values and Nunjucks SafeStrings print through their own toString().
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
+  return String(v);
 }

@@ -5,7 +5,7 @@ import { mergeConfig } from '../project/folder-config.js';
 import { sha256 } from '../project/project-files.js';
 import { PlaceholderRelation } from './relation-value.js';
 import type { PlaceholderRef } from './relation-value.js';
-import { escapeRegExp, lineOfCall } from './render-scope.js';
+import { escapeRegExp, lineOfCall, printValue } from './render-scope.js';
 import type { RenderScope } from './render-scope.js';
 
 /** `target` as templates see it. */
@@ -27,7 +27,11 @@ interface ContextOptions {
 /** Splits Nunjucks call arguments into positional args and keyword args. */
 function splitArgs(args: readonly unknown[]): { pos: unknown[]; kw: Record<string, unknown> } {
   const last = args[args.length - 1];
-  if (typeof last === 'object' && last !== null && (last as { __keywords?: boolean }).__keywords === true) {
+  if (
+    typeof last === 'object' &&
+    last !== null &&
+    (last as { __keywords?: boolean }).__keywords === true
+  ) {
     const kw: Record<string, unknown> = { ...(last as Record<string, unknown>) };
     delete kw.__keywords;
     return { pos: args.slice(0, -1), kw };
@@ -42,7 +46,11 @@ const q = (s: string): string => `['"]${escapeRegExp(s)}['"]`;
  * `this`, `is_incremental`, `target`, and the `sqlstring` / `ident` filters. Each reads the
  * scope of the render in progress, so macros see the calling model's context too.
  */
-export function installContext(env: nunjucks.Environment, opts: ContextOptions, scope: () => RenderScope): void {
+export function installContext(
+  env: nunjucks.Environment,
+  opts: ContextOptions,
+  scope: () => RenderScope,
+): void {
   const relation = (s: RenderScope, p: PlaceholderRef, guess: string): unknown => {
     if (s.resolve !== undefined) return s.resolve(p) ?? '';
     return new PlaceholderRelation(p, () => (s.needsResolve = true), guess);
@@ -51,28 +59,27 @@ export function installContext(env: nunjucks.Environment, opts: ContextOptions, 
   env.addGlobal('ref', (...args: unknown[]) => {
     const s = scope();
     const { pos } = splitArgs(args);
-    const strs = pos.map((a) => String(a));
+    const strs = pos.map((a) => printValue(a));
     const name = strs.length >= 2 ? strs[1]! : (strs[0] ?? '');
     const pkg = strs.length >= 2 ? strs[0] : undefined;
-    const line = lineOfCall(s, new RegExp(`ref\\(\\s*(?:${pkg === undefined ? '' : `${q(pkg)}\\s*,\\s*`})${q(name)}`));
-    s.refs.push({ ...(pkg === undefined ? {} : { pkg }), name, line });
+    s.refs.push({ ...(pkg === undefined ? {} : { pkg }), name });
     return relation(s, { kind: 'ref', ...(pkg === undefined ? {} : { pkg }), name }, name);
   });
 
   env.addGlobal('source', (...args: unknown[]) => {
     const s = scope();
     const { pos } = splitArgs(args);
-    const source = String(pos[0] ?? '');
-    const table = String(pos[1] ?? '');
-    const line = lineOfCall(s, new RegExp(`source\\(\\s*${q(source)}\\s*,\\s*${q(table)}`));
-    s.sources.push({ source, table, line });
+    const source = printValue(pos[0]);
+    const table = printValue(pos[1]);
+    s.sources.push({ source, table });
     return relation(s, { kind: 'source', source, table }, table);
   });
 
   const config = (...args: unknown[]): string => {
     const s = scope();
     const { pos, kw } = splitArgs(args);
-    const dict = typeof pos[0] === 'object' && pos[0] !== null ? (pos[0] as Record<string, unknown>) : {};
+    const dict =
+      typeof pos[0] === 'object' && pos[0] !== null ? (pos[0] as Record<string, unknown>) : {};
     s.config = mergeConfig(s.config, { ...dict, ...kw });
     return '';
   };
@@ -83,7 +90,7 @@ export function installContext(env: nunjucks.Environment, opts: ContextOptions, 
   env.addGlobal('var', (...args: unknown[]) => {
     const s = scope();
     const { pos, kw } = splitArgs(args);
-    const name = String(pos[0] ?? '');
+    const name = printValue(pos[0]);
     if (Object.hasOwn(opts.cliVars, name)) return opts.cliVars[name];
     if (Object.hasOwn(opts.projectVars, name)) return opts.projectVars[name];
     if (pos.length >= 2) return pos[1];
@@ -101,7 +108,7 @@ export function installContext(env: nunjucks.Environment, opts: ContextOptions, 
   env.addGlobal('env_var', (...args: unknown[]) => {
     const s = scope();
     const { pos, kw } = splitArgs(args);
-    const name = String(pos[0] ?? '');
+    const name = printValue(pos[0]);
     const v = opts.env[name];
     s.env[name] = v === undefined ? '' : sha256(v);
     if (v !== undefined) return v;
@@ -134,7 +141,7 @@ export function installContext(env: nunjucks.Environment, opts: ContextOptions, 
   env.addGlobal('target', { ...opts.target });
 
   env.addFilter('sqlstring', (v: unknown) => sqlString(v, opts.dialect));
-  env.addFilter('ident', (v: unknown) => opts.dialect.quoteIdentifier(String(v)));
+  env.addFilter('ident', (v: unknown) => opts.dialect.quoteIdentifier(printValue(v)));
 }
 
 /**
@@ -144,5 +151,5 @@ export function installContext(env: nunjucks.Environment, opts: ContextOptions, 
 export function sqlString(v: unknown, dialect: Dialect): string {
   if (v === undefined || v === null) return 'NULL';
   if (Array.isArray(v)) return v.map((x) => sqlString(x, dialect)).join(', ');
-  return dialect.stringLiteral(typeof v === 'object' ? JSON.stringify(v) : String(v as string));
+  return dialect.stringLiteral(typeof v === 'object' ? JSON.stringify(v) : printValue(v));
 }

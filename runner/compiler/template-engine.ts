@@ -10,6 +10,7 @@ import { parseFastTemplate } from './fast-template.js';
 import type { FastExpr, FastTemplate } from './fast-template.js';
 import { installContext } from './template-context.js';
 import type { TemplateTarget } from './template-context.js';
+import { printValue } from './render-scope.js';
 import type { RenderScope } from './render-scope.js';
 
 /** A template compiled once; rendered any number of times through {@link TemplateEngine.render}. */
@@ -22,7 +23,8 @@ interface KeywordArgs {
   readonly [k: string]: unknown;
 }
 
-const runtime = (nunjucks as unknown as { runtime: { makeKeywordArgs(o: object): KeywordArgs } }).runtime;
+const runtime = (nunjucks as unknown as { runtime: { makeKeywordArgs(o: object): KeywordArgs } })
+  .runtime;
 
 /** Options of {@link TemplateEngine}. */
 export interface TemplateEngineOptions {
@@ -83,7 +85,9 @@ export class TemplateEngine {
       diagnostics.add(templateError(err, file.path, 0, 'E_TEMPLATE_SYNTAX'));
       return;
     }
-    const t = tpl as unknown as { getExported(cb: (err: unknown, exported: Record<string, unknown>) => void): void };
+    const t = tpl as unknown as {
+      getExported(cb: (err: unknown, exported: Record<string, unknown>) => void): void;
+    };
     t.getExported((err, exported) => {
       if (err !== null && err !== undefined) {
         diagnostics.add(templateError(err, file.path, 0, 'E_TEMPLATE_RENDER'));
@@ -92,12 +96,23 @@ export class TemplateEngine {
       for (const [name, fn] of Object.entries(exported)) {
         if (typeof fn !== 'function') continue;
         if (this.macroNames.has(name)) {
-          diagnostics.add(new MdlError('E_DUPLICATE_NODE', `macro '${name}' is defined more than once`, { file: file.path, line: lineOfMacro(file.content, name), hint: 'rename one of the macros' }));
+          diagnostics.add(
+            new MdlError('E_DUPLICATE_NODE', `macro '${name}' is defined more than once`, {
+              file: file.path,
+              line: lineOfMacro(file.content, name),
+              hint: 'rename one of the macros',
+            }),
+          );
           continue;
         }
         this.macroNames.add(name);
         const id = `macro.${this.opts.projectName}.${name}`;
-        this.macroList.push({ uniqueId: id, name, originalFilePath: file.path, line: lineOfMacro(file.content, name) });
+        this.macroList.push({
+          uniqueId: id,
+          name,
+          originalFilePath: file.path,
+          line: lineOfMacro(file.content, name),
+        });
         const macro = fn as (...args: unknown[]) => unknown;
         this.env.addGlobal(name, (...args: unknown[]) => {
           this.current?.macros.add(id);
@@ -118,14 +133,22 @@ export class TemplateEngine {
     }
   }
 
+  private readonly knownFilters = new Map<string, boolean>();
+
   private fastUsable(t: FastTemplate): boolean {
     for (const n of t.names) if (!(n in this.globals)) return false;
     for (const f of t.filters) {
-      try {
-        this.env.getFilter(f);
-      } catch {
-        return false;
+      let ok = this.knownFilters.get(f);
+      if (ok === undefined) {
+        try {
+          this.env.getFilter(f);
+          ok = true;
+        } catch {
+          ok = false;
+        }
+        this.knownFilters.set(f, ok);
       }
+      if (!ok) return false;
     }
     return true;
   }
@@ -142,9 +165,15 @@ export class TemplateEngine {
         else {
           try {
             const v = this.evaluate(seg.expr);
-            if (v !== undefined && v !== null) out += String(v);
+            out += printValue(v);
           } catch (err) {
-            scope.problems.push(new MdlError('E_TEMPLATE_RENDER', err instanceof Error ? err.message : String(err), { file: scope.file, line: scope.lineOffset + seg.line, hint: 'check the expression on this line' }));
+            scope.problems.push(
+              new MdlError('E_TEMPLATE_RENDER', err instanceof Error ? err.message : String(err), {
+                file: scope.file,
+                line: scope.lineOffset + seg.line,
+                hint: 'check the expression on this line',
+              }),
+            );
           }
         }
       }
@@ -165,7 +194,7 @@ export class TemplateEngine {
     this.current = scope;
     try {
       const v = fn(runtime.makeKeywordArgs({ ...kwargs }));
-      return v === undefined || v === null ? '' : String(v);
+      return printValue(v);
     } catch (err) {
       scope.problems.push(templateError(err, scope.file, scope.lineOffset, 'E_TEMPLATE_RENDER'));
       return '';
@@ -190,9 +219,15 @@ export class TemplateEngine {
       }
       case 'call': {
         const fn = this.evaluate(e.fn);
-        if (typeof fn !== 'function') throw new Error(`Unable to call \`${describeExpr(e.fn)}\`, which is undefined or falsey`);
+        if (typeof fn !== 'function')
+          throw new Error(`Unable to call \`${describeExpr(e.fn)}\`, which is undefined or falsey`);
         const args = e.args.map((a) => this.evaluate(a));
-        if (e.kwargs.length > 0) args.push(runtime.makeKeywordArgs(Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.evaluate(v)]))));
+        if (e.kwargs.length > 0)
+          args.push(
+            runtime.makeKeywordArgs(
+              Object.fromEntries(e.kwargs.map(([k, v]) => [k, this.evaluate(v)])),
+            ),
+          );
         return (fn as (...a: unknown[]) => unknown)(...args);
       }
       case 'filter': {
@@ -204,7 +239,11 @@ export class TemplateEngine {
 }
 
 function describeExpr(e: FastExpr): string {
-  return e.t === 'name' ? e.name : e.t === 'member' ? `${describeExpr(e.obj)}.${e.name}` : 'expression';
+  return e.t === 'name'
+    ? e.name
+    : e.t === 'member'
+      ? `${describeExpr(e.obj)}.${e.name}`
+      : 'expression';
 }
 
 function lineOfMacro(content: string, name: string): number {
@@ -213,15 +252,29 @@ function lineOfMacro(content: string, name: string): number {
 }
 
 /** Turns a Nunjucks error (`(file) [Line 3, Column 5]\n  message`) into an MdlError. */
-export function templateError(err: unknown, file: string, lineOffset: number, code: MdlErrorCode): MdlError {
+export function templateError(
+  err: unknown,
+  file: string,
+  lineOffset: number,
+  code: MdlErrorCode,
+): MdlError {
   if (err instanceof MdlError) return err;
   const raw = err instanceof Error ? err.message : String(err);
   const m = /\[Line (\d+), Column (\d+)\]\s*([\s\S]*)$/.exec(raw);
   const text = (m?.[3] ?? raw.replace(/^\([^)]*\)\s*/, '')).replace(/^Error: /, '').trim();
-  const line = m === null ? undefined : lineOffset + Number(m[1]);
-  return new MdlError(code, code === 'E_TEMPLATE_SYNTAX' ? `template syntax error: ${text}` : `template error: ${text}`, {
-    file,
-    ...(line === undefined ? {} : { line, column: Number(m![2]) }),
-    hint: code === 'E_TEMPLATE_SYNTAX' ? 'check the {{ }} / {% %} tags near this line (unclosed block, bad expression)' : 'check the template expressions near this line',
-  });
+  // Nunjucks reports parse errors 1-based but runtime errors with the node's 0-based line.
+  const line =
+    m === null ? undefined : lineOffset + Number(m[1]) + (code === 'E_TEMPLATE_RENDER' ? 1 : 0);
+  return new MdlError(
+    code,
+    code === 'E_TEMPLATE_SYNTAX' ? `template syntax error: ${text}` : `template error: ${text}`,
+    {
+      file,
+      ...(line === undefined ? {} : { line, column: Number(m![2]) }),
+      hint:
+        code === 'E_TEMPLATE_SYNTAX'
+          ? 'check the {{ }} / {% %} tags near this line (unclosed block, bad expression)'
+          : 'check the template expressions near this line',
+    },
+  );
 }

@@ -24,6 +24,20 @@ export interface SparkConnectOptions {
   readonly connectTimeoutMs?: number;
   /** Target name for messages. */
   readonly targetName?: string;
+  /** Read row counts of CTAS/INSERT from the Delta log (one extra statement each); default true. */
+  readonly rowCounts?: boolean;
+}
+
+const NAME_PART = '(?:`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)';
+const WRITE_RE = new RegExp(
+  `^\\s*(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?TABLE|INSERT\\s+(?:INTO|OVERWRITE)(?:\\s+TABLE)?)\\s+(${NAME_PART}(?:\\.${NAME_PART}){0,2})`,
+  'i',
+);
+
+/** The relation a CTAS / INSERT statement writes, as written in the statement. */
+export function writtenRelation(sql: string): string | undefined {
+  if (/^\s*CREATE\b/i.test(sql) && !/\bAS\b/i.test(sql)) return undefined;
+  return WRITE_RE.exec(sql)?.[1];
 }
 
 /** The part of hive-driver's IOperation used here. */
@@ -77,7 +91,7 @@ function connectionError(o: SparkConnectOptions, err: unknown): MdlError {
     'E_CONNECTION',
     `cannot connect to the Spark Thrift Server at ${describe(o)}${o.targetName === undefined ? '' : ` (target '${o.targetName}')`}: ${why}`,
     {
-      hint: 'start a local server with `scripts/services/spark.sh start`, or check host, port, transport and auth in configs/targets.yml',
+      hint: 'start a local server with `scripts/services/spark.sh start`, or check host, port, transport and auth in configs/targets.yml (a NOSASL client waits forever on a SASL server and vice versa)',
     },
   );
 }
@@ -117,20 +131,29 @@ export class SparkConnection implements Connection {
       connect_timeout: timeout,
       max_attempts: 1,
       ...(o.tls === true ? { ssl: true, https: true } : {}),
-      ...(o.transport === 'http' ? { path: `/${(o.httpPath ?? 'cliservice').replace(/^\//, '')}` } : {}),
+      ...(o.transport === 'http'
+        ? { path: `/${(o.httpPath ?? 'cliservice').replace(/^\//, '')}` }
+        : {}),
     };
     const auth = authFor(o);
     const conn =
-      o.transport === 'http' ? new hive.connections.HttpConnection() : new hive.connections.TcpConnection();
+      o.transport === 'http'
+        ? new hive.connections.HttpConnection()
+        : new hive.connections.TcpConnection();
     let timer: NodeJS.Timeout | undefined;
     try {
       const session = await Promise.race([
         (async () => {
-          await client.connect({ host: o.host, port: o.port, options: connectionOptions }, conn, auth);
-          return (await client.openSession({
+          await client.connect(
+            { host: o.host, port: o.port, options: connectionOptions },
+            conn,
+            auth,
+          );
+          const opened: unknown = await client.openSession({
             client_protocol: T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V8,
             ...(o.sessionConf === undefined ? {} : { configuration: { ...o.sessionConf } }),
-          })) as unknown as Session;
+          });
+          return opened as Session;
         })(),
         failed,
         new Promise<never>((_, reject) => {
@@ -152,27 +175,25 @@ export class SparkConnection implements Connection {
     const lit = (v: string): string => `'${v.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
     for (const d of extractCsvDirectives(sql)) {
       const st = csvViewStatements(d, q, lit);
-      await this.fetchAll(await this.run(st.raw, opts, false));
-      const names = await this.columnsOf(`SELECT * FROM ${q(st.rawView)} LIMIT 0`, opts);
-      await this.fetchAll(await this.run(st.typed(names), opts, false));
-    }
-  }
-
-  /** Column names a query returns (from the result schema, no rows needed). */
-  private async columnsOf(sql: string, opts: QueryOptions | undefined): Promise<string[]> {
-    const op = await this.run(sql, opts, false);
-    try {
-      await op.fetch();
-      return [...(op.getSchema()?.columns ?? [])].sort((a, b) => a.position - b.position).map((c) => c.columnName);
-    } catch (err) {
-      throw this.mapError(err);
-    } finally {
-      await op.close().catch(() => undefined);
+      await this.fetchAll(await this.run(st.inferred, opts, false));
+      await this.fetchAll(await this.run(st.text, opts, false));
+      const described = await this.fetchAll(
+        await this.run(`DESCRIBE QUERY SELECT * FROM ${q(st.inferredView)}`, opts, false),
+      );
+      const columns = described.map((r) => ({
+        name: String(r.col_name),
+        type: String(r.data_type),
+      }));
+      await this.fetchAll(await this.run(st.typed(columns), opts, false));
     }
   }
 
   /** Runs one statement to completion and returns its open operation (caller closes it). */
-  private async run(sql: string, opts: QueryOptions | undefined, prepare = true): Promise<Operation> {
+  private async run(
+    sql: string,
+    opts: QueryOptions | undefined,
+    prepare = true,
+  ): Promise<Operation> {
     if (this.closed) throw new MdlError('E_INTERNAL', 'Spark connection used after close');
     if (this.broken !== undefined) throw this.broken;
     if (prepare) await this.prepareCsvViews(sql, opts);
@@ -200,7 +221,11 @@ export class SparkConnection implements Connection {
         if (state === STATE.CANCELED_STATE || state === STATE.CLOSED_STATE || cancelled) {
           throw new MdlError('E_CANCELLED', 'statement cancelled');
         }
-        if (state === STATE.ERROR_STATE || state === STATE.TIMEDOUT_STATE || state === STATE.UKNOWN_STATE) {
+        if (
+          state === STATE.ERROR_STATE ||
+          state === STATE.TIMEDOUT_STATE ||
+          state === STATE.UKNOWN_STATE
+        ) {
           throw sparkErrorToMdl(st.errorMessage ?? 'statement failed', { engine: 'Spark' });
         }
         await sleep(delay);
@@ -234,17 +259,39 @@ export class SparkConnection implements Connection {
     }
   }
 
-  /** Runs DDL/DML. Delta DML returns `num_affected_rows`, which becomes `rowsAffected`. */
+  /**
+   * Runs DDL/DML. MERGE/UPDATE/DELETE on Delta return `num_affected_rows`; CTAS and INSERT return
+   * nothing, so their count is read from the Delta commit they made (`DESCRIBE HISTORY`).
+   */
   async execute(sql: string, opts?: QueryOptions): Promise<ExecuteResult> {
+    const t0 = Date.now();
+    try { return await this.execute2(sql, opts); } finally {
+    (await import('node:fs')).appendFileSync('/tmp/h7/trace.tsv', `${Date.now() - t0}\tX\t${sql.replace(/\s+/g, ' ').slice(0, 90)}\n`); }
+  }
+  async execute2(sql: string, opts?: QueryOptions): Promise<ExecuteResult> {
     const op = await this.run(sql, opts);
     const rows = await this.fetchAll(op);
     const n = rows.length === 1 ? rows[0]?.num_affected_rows : undefined;
-    return typeof n === 'bigint' || typeof n === 'number' ? { rowsAffected: Number(n) } : {};
+    if (typeof n === 'bigint' || typeof n === 'number') return { rowsAffected: Number(n) };
+    const written = this.options.rowCounts === false ? undefined : writtenRelation(sql);
+    // mdl's own temporary relations (`…__mdl_…`) never report counts: skip the extra statement.
+    if (written === undefined || written.includes('__mdl_')) return {};
+    try {
+      const hist = await this.query(`DESCRIBE HISTORY ${written} LIMIT 1`, opts);
+      const metrics = hist[0]?.operationMetrics as Record<string, unknown> | null | undefined;
+      const out = metrics?.numOutputRows;
+      return out === undefined || out === null ? {} : { rowsAffected: Number(out) };
+    } catch {
+      return {}; // not a Delta table (e.g. a view): no count, not an error
+    }
   }
 
   async query(sql: string, opts?: QueryOptions): Promise<readonly Row[]> {
+    const t0 = Date.now();
     const op = await this.run(sql, opts);
-    return this.fetchAll(op);
+    const r = await this.fetchAll(op);
+    (await import('node:fs')).appendFileSync('/tmp/h7/trace.tsv', `${Date.now() - t0}\tQ\t${sql.replace(/\s+/g, ' ').slice(0, 90)}\n`);
+    return r;
   }
 
   async cancel(): Promise<void> {

@@ -10,6 +10,9 @@ export interface SparkErrorInfo {
 
 const MAX_MESSAGE = 1200;
 
+/** `SomeException: [ERROR_CLASS] ` anywhere in the text (group 1 = the class). */
+const CLASSIFIED_RE = /[\w$.]+(?:Exception|Error): \[([A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*)\] /g;
+
 /**
  * Reduces a Thrift server error text to its readable head: drops the Java wrapper
  * (`HiveSQLException: Error running query: …`), exception class names, the stack trace and the
@@ -20,8 +23,16 @@ const MAX_MESSAGE = 1200;
  */
 export function parseSparkError(raw: string): SparkErrorInfo {
   let text = raw.replace(/\r/g, '');
+  // A failed job wraps the real error in "Caused by: …" chains (TASK_WRITE_FAILED → CAST_…):
+  // the innermost classified exception is the one that explains the failure.
+  let last: RegExpExecArray | undefined;
+  for (const m of text.matchAll(CLASSIFIED_RE)) last = m;
+  if (last !== undefined && last.index > 0)
+    text = text.slice(last.index + last[0].length - last[1]!.length - 3);
   const stack = text.search(/\n\s*at [\w$.]+\(/);
   if (stack !== -1) text = text.slice(0, stack);
+  const driver = text.indexOf('\n\nDriver stacktrace:');
+  if (driver !== -1) text = text.slice(0, driver);
   text = text
     .replace(/^(?:[\w$.]+Exception: )?Error running query: /, '')
     .replace(/^(?:[\w$.]+Exception:\s*)+/, '');
@@ -69,10 +80,14 @@ export function sparkErrorToMdl(raw: string, ctx: SparkErrorContext): MdlError {
   const prefix = ctx.what === undefined ? '' : `${ctx.what}: `;
   const cls = info.errorClass === undefined ? '' : `[${info.errorClass}] `;
   if (info.errorClass === 'DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE') {
-    return new MdlError('E_DUPLICATE_KEYS', `${prefix}${cls}several source rows match one target row in MERGE`, {
-      ...where,
-      hint: 'make unique_key unique in the model output (deduplicate, or widen unique_key)',
-    });
+    return new MdlError(
+      'E_DUPLICATE_KEYS',
+      `${prefix}${cls}several source rows match one target row in MERGE`,
+      {
+        ...where,
+        hint: 'make unique_key unique in the model output (deduplicate, or widen unique_key)',
+      },
+    );
   }
   if (/\bcancell?ed\b/i.test(info.message) && /job|operation|query|statement/i.test(info.message)) {
     return new MdlError('E_CANCELLED', `${prefix}statement cancelled`, where);

@@ -24,7 +24,11 @@ export type DatabricksDialect = SparkDialect & {
   dropColumnMask(rel: RelationName, column: string): string;
   setRowFilter(rel: RelationName, fn: string, columns: readonly string[]): string;
   dropRowFilter(rel: RelationName): string;
-  setTags(rel: RelationName, tags: Readonly<Record<string, string>>, kind?: 'table' | 'view'): string;
+  setTags(
+    rel: RelationName,
+    tags: Readonly<Record<string, string>>,
+    kind?: 'table' | 'view',
+  ): string;
   setColumnTags(rel: RelationName, column: string, tags: Readonly<Record<string, string>>): string;
 };
 
@@ -75,11 +79,15 @@ export const databricksDialect: DatabricksDialect = {
     return `ALTER TABLE ${this.relation(rel)} DROP ROW FILTER`;
   },
   setTags(rel, tags, kind) {
-    const list = Object.entries(tags).map(([k, v]) => `${this.stringLiteral(k)} = ${this.stringLiteral(v)}`);
+    const list = Object.entries(tags).map(
+      ([k, v]) => `${this.stringLiteral(k)} = ${this.stringLiteral(v)}`,
+    );
     return `ALTER ${kind === 'view' ? 'VIEW' : 'TABLE'} ${this.relation(rel)} SET TAGS (${list.join(', ')})`;
   },
   setColumnTags(rel, column, tags) {
-    const list = Object.entries(tags).map(([k, v]) => `${this.stringLiteral(k)} = ${this.stringLiteral(v)}`);
+    const list = Object.entries(tags).map(
+      ([k, v]) => `${this.stringLiteral(k)} = ${this.stringLiteral(v)}`,
+    );
     return `ALTER TABLE ${this.relation(rel)} ALTER COLUMN ${this.quoteIdentifier(column)} SET TAGS (${list.join(', ')})`;
   },
 };

@@ -54,7 +54,8 @@ export function grantsFromShowRows(rows: readonly Readonly<Record<string, unknow
   for (const r of rows) {
     const principal = r.Principal ?? r.principal;
     const privilege = r.ActionType ?? r.action_type ?? r.privilege;
-    const objectType = String(r.ObjectType ?? r.object_type ?? 'TABLE').toUpperCase();
+    const rawType = r.ObjectType ?? r.object_type ?? 'TABLE';
+    const objectType = typeof rawType === 'string' ? rawType.toUpperCase() : 'TABLE';
     if (typeof principal !== 'string' || typeof privilege !== 'string') continue;
     if (objectType !== 'TABLE') continue;
     out.push({ principal, privilege: privilege.toUpperCase() });
@@ -100,13 +101,21 @@ export function governanceConfig(
   let rowFilter: GovernanceConfig['rowFilter'];
   if (rf !== undefined && rf !== null) {
     const cols = rf.columns;
-    if (typeof rf.function !== 'string' || !Array.isArray(cols) || !cols.every((c) => typeof c === 'string')) {
-      throw new MdlError('E_CONFIG', "config 'row_filter' needs a function name and a list of columns", {
-        node: nodeId,
-        hint: 'write row_filter: {function: main.governance.by_datasource, columns: [datasource]}',
-      });
+    if (
+      typeof rf.function !== 'string' ||
+      !Array.isArray(cols) ||
+      !cols.every((c) => typeof c === 'string')
+    ) {
+      throw new MdlError(
+        'E_CONFIG',
+        "config 'row_filter' needs a function name and a list of columns",
+        {
+          node: nodeId,
+          hint: 'write row_filter: {function: main.governance.by_datasource, columns: [datasource]}',
+        },
+      );
     }
-    rowFilter = { function: rf.function, columns: cols as string[] };
+    rowFilter = { function: rf.function, columns: cols };
   }
   const columnTags: Record<string, Record<string, string>> = {};
   for (const c of Object.values(columns)) {
@@ -130,7 +139,11 @@ export function maskFunctionFor(rel: RelationName, columnType: string): Relation
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_|_$/g, '');
-  return { ...(rel.catalog === undefined ? {} : { catalog: rel.catalog }), schema: rel.schema, identifier: `mdl_mask_${slug}` };
+  return {
+    ...(rel.catalog === undefined ? {} : { catalog: rel.catalog }),
+    schema: rel.schema,
+    identifier: `mdl_mask_${slug}`,
+  };
 }
 
 /** A labelled governance statement. */
@@ -156,25 +169,38 @@ export function governanceSteps(
   if (kind === 'table') {
     const fnsCreated = new Set<string>();
     for (const col of cfg.phiColumns) {
-      const type = Object.entries(columnTypes).find(([n]) => n.toLowerCase() === col.toLowerCase())?.[1];
+      const type = Object.entries(columnTypes).find(
+        ([n]) => n.toLowerCase() === col.toLowerCase(),
+      )?.[1];
       if (type === undefined) {
-        throw new MdlError('E_CONFIG', `PHI column '${col}' is not a column of ${d.relation(rel)}`, {
-          hint: 'fix the column name under columns: in the YAML properties (meta: {phi: true})',
-        });
+        throw new MdlError(
+          'E_CONFIG',
+          `PHI column '${col}' is not a column of ${d.relation(rel)}`,
+          {
+            hint: 'fix the column name under columns: in the YAML properties (meta: {phi: true})',
+          },
+        );
       }
       const fn = maskFunctionFor(rel, type);
       const fnKey = d.relation(fn);
       if (!fnsCreated.has(fnKey)) {
         fnsCreated.add(fnKey);
-        steps.push({ sql: d.createMaskFunction(fn, type, cfg.unmaskedGroup), label: `mask function ${fn.identifier}` });
+        steps.push({
+          sql: d.createMaskFunction(fn, type, cfg.unmaskedGroup),
+          label: `mask function ${fn.identifier}`,
+        });
       }
       steps.push({ sql: d.setColumnMask(rel, col, fn), label: `mask ${col}` });
     }
     if (cfg.rowFilter !== undefined) {
-      steps.push({ sql: d.setRowFilter(rel, cfg.rowFilter.function, cfg.rowFilter.columns), label: 'row filter' });
+      steps.push({
+        sql: d.setRowFilter(rel, cfg.rowFilter.function, cfg.rowFilter.columns),
+        label: 'row filter',
+      });
     }
     for (const [col, tags] of Object.entries(cfg.columnTags)) {
-      if (Object.keys(tags).length > 0) steps.push({ sql: d.setColumnTags(rel, col, tags), label: `tags on ${col}` });
+      if (Object.keys(tags).length > 0)
+        steps.push({ sql: d.setColumnTags(rel, col, tags), label: `tags on ${col}` });
     }
   }
   if (cfg.tags !== undefined && Object.keys(cfg.tags).length > 0) {
@@ -182,8 +208,10 @@ export function governanceSteps(
   }
   if (cfg.grants !== undefined) {
     const diff = diffGrants(cfg.grants, currentGrants);
-    for (const g of diff.revoke) steps.push({ sql: d.revoke(rel, g.privilege, g.principal), label: `revoke ${g.privilege}` });
-    for (const g of diff.grant) steps.push({ sql: d.grant(rel, g.privilege, g.principal), label: `grant ${g.privilege}` });
+    for (const g of diff.revoke)
+      steps.push({ sql: d.revoke(rel, g.privilege, g.principal), label: `revoke ${g.privilege}` });
+    for (const g of diff.grant)
+      steps.push({ sql: d.grant(rel, g.privilege, g.principal), label: `grant ${g.privilege}` });
   }
   return steps;
 }

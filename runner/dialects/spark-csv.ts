@@ -25,8 +25,13 @@ export function csvViewDirective(
   columnTypes: Readonly<Record<string, string>> | undefined,
 ): string {
   const types = columnTypes ?? {};
-  const view = `__mdl_csv_${createHash('sha256').update(JSON.stringify([absolutePath, types])).digest('hex').slice(0, 16)}`;
-  const payload = Buffer.from(JSON.stringify({ view, path: absolutePath, types }), 'utf8').toString('base64url');
+  const view = `__mdl_csv_${createHash('sha256')
+    .update(JSON.stringify([absolutePath, types]))
+    .digest('hex')
+    .slice(0, 16)}`;
+  const payload = Buffer.from(JSON.stringify({ view, path: absolutePath, types }), 'utf8').toString(
+    'base64url',
+  );
   return `${OPEN}${payload} */ SELECT * FROM \`${view}\``;
 }
 
@@ -35,7 +40,9 @@ export function extractCsvDirectives(sql: string): readonly CsvDirective[] {
   if (!sql.includes(OPEN)) return [];
   const seen = new Map<string, CsvDirective>();
   for (const m of sql.matchAll(DIRECTIVE_RE)) {
-    const parsed = JSON.parse(Buffer.from(m[1] ?? '', 'base64url').toString('utf8')) as CsvDirective;
+    const parsed = JSON.parse(
+      Buffer.from(m[1] ?? '', 'base64url').toString('utf8'),
+    ) as CsvDirective;
     seen.set(parsed.view, parsed);
   }
   return [...seen.values()];
@@ -65,25 +72,39 @@ export function sparkTypeName(type: string): string {
   }
 }
 
-/** Statements that create the directive's temporary view, given the raw view's columns. */
+/** Statements that create the directive's temporary view, given the inferred columns. */
 export function csvViewStatements(
   d: CsvDirective,
   quote: (name: string) => string,
   literal: (value: string) => string,
-): { readonly raw: string; readonly rawView: string; readonly typed: (columns: readonly string[]) => string } {
-  const rawView = `${d.view}__raw`;
+): {
+  /** The file read with type inference (only its schema is used). */
+  readonly inferred: string;
+  readonly inferredView: string;
+  /** The file read as text, so overrides such as VARCHAR keep leading zeros ('00100'). */
+  readonly text: string;
+  readonly typed: (columns: readonly { readonly name: string; readonly type: string }[]) => string;
+} {
+  const inferredView = `${d.view}__inferred`;
+  const textView = `${d.view}__text`;
   // RFC 4180 quoting (doubled quotes), multi-line fields, and a hard failure on malformed rows.
-  const raw = [
-    `CREATE OR REPLACE TEMPORARY VIEW ${quote(rawView)}`,
-    'USING csv',
-    `OPTIONS (path ${literal(d.path)}, header 'true', inferSchema 'true', multiLine 'true', escape '"', mode 'FAILFAST')`,
-  ].join('\n');
-  const typed = (columns: readonly string[]): string => {
+  const reader = (view: string, infer: boolean): string =>
+    [
+      `CREATE OR REPLACE TEMPORARY VIEW ${quote(view)}`,
+      'USING csv',
+      `OPTIONS (path ${literal(d.path)}, header 'true', inferSchema '${infer}', multiLine 'true', escape '"', mode 'FAILFAST')`,
+    ].join('\n');
+  const typed = (columns: readonly { readonly name: string; readonly type: string }[]): string => {
     const list = columns.map((c) => {
-      const t = d.types[c];
-      return t === undefined ? quote(c) : `CAST(${quote(c)} AS ${sparkTypeName(t)}) AS ${quote(c)}`;
+      const t = d.types[c.name];
+      return `CAST(${quote(c.name)} AS ${t === undefined ? c.type : sparkTypeName(t)}) AS ${quote(c.name)}`;
     });
-    return `CREATE OR REPLACE TEMPORARY VIEW ${quote(d.view)} AS SELECT ${list.join(', ')} FROM ${quote(rawView)}`;
+    return `CREATE OR REPLACE TEMPORARY VIEW ${quote(d.view)} AS SELECT ${list.join(', ')} FROM ${quote(textView)}`;
   };
-  return { raw, rawView, typed };
+  return {
+    inferred: reader(inferredView, true),
+    inferredView,
+    text: reader(textView, false),
+    typed,
+  };
 }

@@ -50,7 +50,12 @@ type SparkDialectBase = Dialect & {
   /** `INSERT OVERWRITE` of a whole table. */
   insertOverwrite(rel: RelationName, columns: readonly string[], selectSql: string): string;
   /** Delta `INSERT INTO … REPLACE WHERE <predicate>` (dbt-databricks `replace_where`). */
-  replaceWhere(rel: RelationName, predicate: string, columns: readonly string[], selectSql: string): string;
+  replaceWhere(
+    rel: RelationName,
+    predicate: string,
+    columns: readonly string[],
+    selectSql: string,
+  ): string;
   /** `ALTER TABLE … ADD COLUMNS (…)` for several columns in one statement. */
   addColumns(rel: RelationName, columns: readonly ColumnDef[]): string;
 };
@@ -71,7 +76,9 @@ export const sparkDialect: SparkDialect = {
   quoteIdentifier: (name) => `\`${name.replaceAll('`', '``')}\``,
   relation(rel: RelationName): string {
     const parts =
-      rel.catalog === undefined ? [rel.schema, rel.identifier] : [rel.catalog, rel.schema, rel.identifier];
+      rel.catalog === undefined
+        ? [rel.schema, rel.identifier]
+        : [rel.catalog, rel.schema, rel.identifier];
     return parts.map((p) => this.quoteIdentifier(p)).join('.');
   },
   // Spark parses backslash escapes inside literals, so both `\` and `'` are escaped.
@@ -113,11 +120,14 @@ export const sparkDialect: SparkDialect = {
   tableClauses(opts) {
     const q = (c: string): string => this.quoteIdentifier(c);
     const out: string[] = [];
-    if (opts?.partitionBy !== undefined) out.push(`PARTITIONED BY (${opts.partitionBy.map(q).join(', ')})`);
+    if (opts?.partitionBy !== undefined)
+      out.push(`PARTITIONED BY (${opts.partitionBy.map(q).join(', ')})`);
     if (opts?.clusterBy !== undefined) out.push(`CLUSTER BY (${opts.clusterBy.map(q).join(', ')})`);
     if (opts?.comment !== undefined) out.push(`COMMENT ${this.stringLiteral(opts.comment)}`);
     const props = { ...DEFAULT_DELTA_PROPERTIES, ...(opts?.tblproperties ?? {}) };
-    const list = Object.entries(props).map(([k, v]) => `${this.stringLiteral(k)} = ${this.stringLiteral(v)}`);
+    const list = Object.entries(props).map(
+      ([k, v]) => `${this.stringLiteral(k)} = ${this.stringLiteral(v)}`,
+    );
     out.push(`TBLPROPERTIES (${list.join(', ')})`);
     return out.join('\n');
   },
@@ -168,9 +178,13 @@ export const sparkDialect: SparkDialect = {
         // Read at query time, so new load_id=… folders show up without a metastore refresh.
         return `CREATE OR REPLACE VIEW ${this.relation(rel)} AS\nSELECT * FROM ${fileFormat}.${this.quoteIdentifier(root)}`;
       default:
-        throw new MdlError('E_CONFIG', `external sources in '${fileFormat}' format cannot be read in place on Spark`, {
-          hint: 'land the files as Parquet (mdl ingest does) and declare file_format: parquet',
-        });
+        throw new MdlError(
+          'E_CONFIG',
+          `external sources in '${fileFormat}' format cannot be read in place on Spark`,
+          {
+            hint: 'land the files as Parquet (mdl ingest does) and declare file_format: parquet',
+          },
+        );
     }
   },
   readCsvSelect(absolutePath, columnTypes) {
@@ -191,9 +205,15 @@ export const sparkDialect: SparkDialect = {
   mergeInto(target, source, keys, updateColumns, insertColumns) {
     const q = (c: string): string => this.quoteIdentifier(c);
     const on = keys.map((k) => `t.${q(k)} <=> s.${q(k)}`).join(' AND ');
-    const lines = [`MERGE INTO ${this.relation(target)} AS t`, `USING ${this.relation(source)} AS s`, `ON ${on}`];
+    const lines = [
+      `MERGE INTO ${this.relation(target)} AS t`,
+      `USING ${this.relation(source)} AS s`,
+      `ON ${on}`,
+    ];
     if (updateColumns.length > 0) {
-      lines.push(`WHEN MATCHED THEN UPDATE SET ${updateColumns.map((c) => `${q(c)} = s.${q(c)}`).join(', ')}`);
+      lines.push(
+        `WHEN MATCHED THEN UPDATE SET ${updateColumns.map((c) => `${q(c)} = s.${q(c)}`).join(', ')}`,
+      );
     }
     lines.push(
       `WHEN NOT MATCHED THEN INSERT (${insertColumns.map(q).join(', ')}) VALUES (${insertColumns.map((c) => `s.${q(c)}`).join(', ')})`,
@@ -213,7 +233,9 @@ export const sparkDialect: SparkDialect = {
     return `ALTER TABLE ${this.relation(rel)} DROP COLUMN ${this.quoteIdentifier(column)}`;
   },
   setTblproperties(rel, props) {
-    const list = Object.entries(props).map(([k, v]) => `${this.stringLiteral(k)} = ${this.stringLiteral(v)}`);
+    const list = Object.entries(props).map(
+      ([k, v]) => `${this.stringLiteral(k)} = ${this.stringLiteral(v)}`,
+    );
     return `ALTER TABLE ${this.relation(rel)} SET TBLPROPERTIES (${list.join(', ')})`;
   },
   persistDocs(rel, kind, docs) {
@@ -221,13 +243,18 @@ export const sparkDialect: SparkDialect = {
     const name = this.relation(rel);
     if (kind === 'view') {
       if (docs.description !== undefined) {
-        out.push(`ALTER VIEW ${name} SET TBLPROPERTIES ('comment' = ${this.stringLiteral(docs.description)})`);
+        out.push(
+          `ALTER VIEW ${name} SET TBLPROPERTIES ('comment' = ${this.stringLiteral(docs.description)})`,
+        );
       }
       return out;
     }
-    if (docs.description !== undefined) out.push(`COMMENT ON TABLE ${name} IS ${this.stringLiteral(docs.description)}`);
+    if (docs.description !== undefined)
+      out.push(`COMMENT ON TABLE ${name} IS ${this.stringLiteral(docs.description)}`);
     for (const [col, text] of Object.entries(docs.columns)) {
-      out.push(`ALTER TABLE ${name} ALTER COLUMN ${this.quoteIdentifier(col)} COMMENT ${this.stringLiteral(text)}`);
+      out.push(
+        `ALTER TABLE ${name} ALTER COLUMN ${this.quoteIdentifier(col)} COMMENT ${this.stringLiteral(text)}`,
+      );
     }
     return out;
   },

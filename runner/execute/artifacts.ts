@@ -36,11 +36,26 @@ export function readRunResults(targetPath: string): RunResults {
 }
 
 /** Statuses `mdl retry` re-runs. */
-export const RETRY_STATUSES: ReadonlySet<NodeStatus> = new Set(['error', 'fail', 'skipped', 'cancelled']);
+export const RETRY_STATUSES: ReadonlySet<NodeStatus> = new Set([
+  'error',
+  'fail',
+  'skipped',
+  'cancelled',
+]);
 
 /** Counts per status, for the summary and the exit code. */
-export function countStatuses(results: readonly NodeResult[]): Readonly<Record<NodeStatus, number>> {
-  const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, warn: 0, fail: 0, cancelled: 0 };
+export function countStatuses(
+  results: readonly NodeResult[],
+): Readonly<Record<NodeStatus, number>> {
+  const counts: Record<NodeStatus, number> = {
+    success: 0,
+    error: 0,
+    skipped: 0,
+    pass: 0,
+    warn: 0,
+    fail: 0,
+    cancelled: 0,
+  };
   for (const r of results) counts[r.status] += 1;
   return counts;
 }
@@ -54,13 +69,18 @@ export class RunLog {
   private buffer: string[] = [];
   private readonly file: string;
 
-  constructor(targetPath: string, private readonly invocationId: string) {
+  constructor(
+    targetPath: string,
+    private readonly invocationId: string,
+  ) {
     fs.mkdirSync(targetPath, { recursive: true });
     this.file = path.join(targetPath, 'mdl.log');
   }
 
   write(event: Readonly<Record<string, unknown>>): void {
-    this.buffer.push(JSON.stringify({ ts: new Date().toISOString(), invocation: this.invocationId, ...event }));
+    this.buffer.push(
+      JSON.stringify({ ts: new Date().toISOString(), invocation: this.invocationId, ...event }),
+    );
     if (this.buffer.length >= 500) this.flush();
   }
 

@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { MISSING_RELATION, relationKey } from '../adapters/adapter.js';
-import type { ExecutableNode, ManifestNode, ModelNode, SeedNode, SnapshotNode, TestNode } from '../compiler/manifest.js';
+import type {
+  ExecutableNode,
+  ManifestNode,
+  ModelNode,
+  SeedNode,
+  SnapshotNode,
+  TestNode,
+} from '../compiler/manifest.js';
 import type { Connection } from '../connections/connection.js';
 import type { ColumnDef } from '../dialects/dialect.js';
 import { isMdlError, MdlError } from '../errors/mdl-error.js';
@@ -19,16 +26,27 @@ import { quarantinedCountSql } from '../quarantine/count.js';
 /** Partial result of building one node (timing is added by {@link executeNode}). */
 type Outcome = Omit<NodeResult, 'uniqueId' | 'startedAt' | 'completedAt' | 'executionTimeMs'>;
 
-function stateOf(ctx: RunContext, node: { readonly relation: ModelNode['relation'] }): RelationState {
+function stateOf(
+  ctx: RunContext,
+  node: { readonly relation: ModelNode['relation'] },
+): RelationState {
   return ctx.introspection.relations.get(relationKey(node.relation)) ?? MISSING_RELATION;
 }
 
 /** Drops leftovers of an interrupted earlier run (`<name>__mdl_*`) before building the node. */
-async function dropStaleTemps(ctx: RunContext, conn: Connection, node: ExecutableNode): Promise<void> {
+async function dropStaleTemps(
+  ctx: RunContext,
+  conn: Connection,
+  node: ExecutableNode,
+): Promise<void> {
   const stale = ctx.introspection.staleTemps.get(relationKey(node.relation)) ?? [];
   for (const t of stale) {
     await conn.execute(ctx.adapter.dialect.dropRelationIfExists(t.relation, t.kind));
-    ctx.log({ event: 'info', node: node.uniqueId, message: `dropped stale temporary relation ${t.relation.identifier}` });
+    ctx.log({
+      event: 'info',
+      node: node.uniqueId,
+      message: `dropped stale temporary relation ${t.relation.identifier}`,
+    });
   }
 }
 
@@ -51,7 +69,10 @@ async function buildRelation(
     selectSql = dialect.readCsvSelect(abs, types);
     needColumns = state.exists;
   } else {
-    const incremental = node.resourceType === 'model' && node.config.materialized === 'incremental' && isIncrementalRun(node, state, ctx.options.fullRefresh);
+    const incremental =
+      node.resourceType === 'model' &&
+      node.config.materialized === 'incremental' &&
+      isIncrementalRun(node, state, ctx.options.fullRefresh);
     selectSql = buildSelectSql(node, dialect, { incremental });
     needColumns = incremental || node.resourceType === 'snapshot';
   }
@@ -63,19 +84,35 @@ async function buildRelation(
       throw seedOrSqlError(err, node);
     }
   }
-  const input: StrategyInput = { node, dialect, state, selectSql, selectColumns, options: ctx.options };
+  const input: StrategyInput = {
+    node,
+    dialect,
+    state,
+    selectSql,
+    selectColumns,
+    options: ctx.options,
+  };
   const plan = strategyFor(node)(input);
   let rows: number | undefined;
   try {
     rows = await runPlan(conn, dialect, plan, {
       signal,
       node: node.uniqueId,
-      onStep: (step, ms) => ctx.log({ event: 'step', node: node.uniqueId, label: step.label, ms: Math.round(ms * 10) / 10 }),
+      onStep: (step, ms) =>
+        ctx.log({
+          event: 'step',
+          node: node.uniqueId,
+          label: step.label,
+          ms: Math.round(ms * 10) / 10,
+        }),
     });
   } catch (err) {
     throw seedOrSqlError(err, node);
   }
-  const outcome: Outcome = { status: 'success', ...(rows === undefined ? {} : { rowsAffected: rows }) };
+  const outcome: Outcome = {
+    status: 'success',
+    ...(rows === undefined ? {} : { rowsAffected: rows }),
+  };
   const countSql = plan.steps.length > 0 ? quarantinedCountSql(node, dialect) : undefined;
   if (countSql !== undefined) {
     const q = await conn.query(countSql, { signal });
@@ -88,7 +125,7 @@ async function buildRelation(
 function seedOrSqlError(err: unknown, node: ExecutableNode): unknown {
   if (!isMdlError(err)) return err;
   if (node.resourceType === 'seed' && err.code === 'E_SQL') {
-    return new MdlError('E_SEED', `cannot load seed: ${err.message.split('\n\nLINE')[0] ?? ''}`, {
+    return new MdlError('E_SEED', `cannot load seed: ${err.message.split('\n\n')[0] ?? ''}`, {
       file: node.seedPath,
       node: node.uniqueId,
       hint: 'check the CSV and the column_types of the seed',
@@ -104,7 +141,12 @@ function seedOrSqlError(err: unknown, node: ExecutableNode): unknown {
   });
 }
 
-async function runTest(ctx: RunContext, conn: Connection, node: TestNode, signal: AbortSignal): Promise<Outcome> {
+async function runTest(
+  ctx: RunContext,
+  conn: Connection,
+  node: TestNode,
+  signal: AbortSignal,
+): Promise<Outcome> {
   const dialect = ctx.adapter.dialect;
   const where = { node: node.uniqueId, file: node.originalFilePath, line: node.line };
   const plan = planDataTest({
@@ -115,15 +157,24 @@ async function runTest(ctx: RunContext, conn: Connection, node: TestNode, signal
   });
   let failures: number;
   try {
-    await runPlan(conn, dialect, { steps: plan.storeSteps, transaction: false, cleanup: [] }, { signal, node: node.uniqueId });
+    await runPlan(
+      conn,
+      dialect,
+      { steps: plan.storeSteps, transaction: false, cleanup: [] },
+      { signal, node: node.uniqueId },
+    );
     const rows = await conn.query(plan.countSql, { signal });
     failures = Number(rows[0]?.failures ?? 0);
   } catch (err) {
     throw seedOrSqlError(err, node);
   }
   const status = testStatus(failures, node.config, where);
-  const stored = plan.auditRelation === undefined ? '' : `; failing rows in ${dialect.relation(plan.auditRelation)}`;
-  const message = status === 'pass' ? undefined : `${failures} failing row${failures === 1 ? '' : 's'}${stored}`;
+  const stored =
+    plan.auditRelation === undefined
+      ? ''
+      : `; failing rows in ${dialect.relation(plan.auditRelation)}`;
+  const message =
+    status === 'pass' ? undefined : `${failures} failing row${failures === 1 ? '' : 's'}${stored}`;
   return { status, failures, ...(message === undefined ? {} : { message }) };
 }
 
@@ -131,7 +182,11 @@ async function runTest(ctx: RunContext, conn: Connection, node: TestNode, signal
  * Builds or tests one node on a pooled connection and never throws: failures become an `error`
  * result (code + message without row values), an abort becomes `cancelled`.
  */
-export async function executeNode(ctx: RunContext, node: ManifestNode, signal: AbortSignal): Promise<NodeResult> {
+export async function executeNode(
+  ctx: RunContext,
+  node: ManifestNode,
+  signal: AbortSignal,
+): Promise<NodeResult> {
   const started = new Date();
   const t0 = performance.now();
   const finish = (o: Outcome): NodeResult => ({
@@ -152,14 +207,28 @@ export async function executeNode(ctx: RunContext, node: ManifestNode, signal: A
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     const outcome =
-      node.resourceType === 'test' ? await runTest(ctx, conn, node, signal) : await buildRelation(ctx, conn, node, signal);
+      node.resourceType === 'test'
+        ? await runTest(ctx, conn, node, signal)
+        : await buildRelation(ctx, conn, node, signal);
     return finish(outcome);
   } catch (err) {
     if (signal.aborted || (isMdlError(err) && err.code === 'E_CANCELLED')) {
-      return finish({ status: 'cancelled', message: 'cancelled; changes rolled back', errorCode: 'E_CANCELLED' });
+      return finish({
+        status: 'cancelled',
+        message: 'cancelled; changes rolled back',
+        errorCode: 'E_CANCELLED',
+      });
     }
-    const e = isMdlError(err) ? err : new MdlError('E_INTERNAL', err instanceof Error ? err.message : String(err), { node: node.uniqueId });
-    return finish({ status: 'error', errorCode: e.code, message: e.hint === undefined ? e.message : `${e.message} (hint: ${e.hint})` });
+    const e = isMdlError(err)
+      ? err
+      : new MdlError('E_INTERNAL', err instanceof Error ? err.message : String(err), {
+          node: node.uniqueId,
+        });
+    return finish({
+      status: 'error',
+      errorCode: e.code,
+      message: e.hint === undefined ? e.message : `${e.message} (hint: ${e.hint})`,
+    });
   } finally {
     signal.removeEventListener('abort', onAbort);
     ctx.adapter.pool.release(conn);

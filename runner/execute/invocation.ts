@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Adapter, Introspection } from '../adapters/adapter.js';
 import { openAdapter } from '../adapters/open-adapter.js';
-import type { ExecutableNode, Manifest, ManifestNode, RelationName, ResourceType, SourceNode } from '../compiler/manifest.js';
+import type {
+  ExecutableNode,
+  Manifest,
+  ManifestNode,
+  RelationName,
+  ResourceType,
+  SourceNode,
+} from '../compiler/manifest.js';
 import { buildGraph } from '../graph/build-graph.js';
 import { Dag } from '../graph/dag.js';
 import { selectNodesDetailed } from '../graph/select.js';
@@ -26,7 +33,12 @@ export const COMMAND_RESOURCE_TYPES: Readonly<Record<ExecCommand, readonly Resou
 
 /** Events for progress displays (the CLI renders them; the library never prints). */
 export type InvocationEvent =
-  | { readonly type: 'selected'; readonly total: number; readonly threads: number; readonly target: string }
+  | {
+      readonly type: 'selected';
+      readonly total: number;
+      readonly threads: number;
+      readonly target: string;
+    }
   | { readonly type: 'warning'; readonly message: string; readonly node?: string }
   | SchedulerEvent;
 
@@ -69,7 +81,11 @@ function isExecutable(n: ManifestNode): n is ExecutableNode {
 /** Relations of nodes that are built (ephemeral and tests excluded). */
 function builtRelations(nodes: readonly ExecutableNode[]): RelationName[] {
   return nodes
-    .filter((n) => n.resourceType !== 'test' && !(n.resourceType === 'model' && n.config.materialized === 'ephemeral'))
+    .filter(
+      (n) =>
+        n.resourceType !== 'test' &&
+        !(n.resourceType === 'model' && n.config.materialized === 'ephemeral'),
+    )
     .map((n) => n.relation);
 }
 
@@ -91,25 +107,47 @@ export async function runInvocation(req: InvocationRequest): Promise<InvocationO
     selectedIds = [...req.onlyIds].filter((id) => manifest.nodes[id] !== undefined);
   } else {
     const outcome = selectNodesDetailed(manifest, req.criteria, req.project.selectors, baseDag);
-    for (const atom of outcome.unmatched) req.onEvent?.({ type: 'warning', message: `selector '${atom}' matched no node` });
+    for (const atom of outcome.unmatched)
+      req.onEvent?.({ type: 'warning', message: `selector '${atom}' matched no node` });
     selectedIds = [...outcome.selected];
   }
   const nodes = selectedIds
     .map((id) => manifest.nodes[id])
-    .filter((n): n is ExecutableNode => n !== undefined && isExecutable(n) && types.has(n.resourceType) && n.config.enabled !== false);
+    .filter(
+      (n): n is ExecutableNode =>
+        n !== undefined &&
+        isExecutable(n) &&
+        types.has(n.resourceType) &&
+        n.config.enabled !== false,
+    );
   const selected = new Set(nodes.map((n) => n.uniqueId));
   const threads = req.threads ?? req.target.threads;
-  log.write({ event: 'invocation_start', command: req.command, target: req.target.name, selected: selected.size, threads });
+  log.write({
+    event: 'invocation_start',
+    command: req.command,
+    target: req.target.name,
+    selected: selected.size,
+    threads,
+  });
   req.onEvent?.({ type: 'selected', total: selected.size, threads, target: req.target.name });
 
+  log.write({ event: 'phase', name: 'select', ms: Math.round(performance.now() - started) });
   const adapter = req.adapter ?? (await openAdapter(req.target, Math.max(1, threads)));
+  log.write({ event: 'phase', name: 'open', ms: Math.round(performance.now() - started) });
   let results: readonly NodeResult[] = [];
   try {
     if (selected.size > 0) {
       const relations = builtRelations(nodes);
       const introspection: Introspection = await adapter.introspect(relations);
+      log.write({
+        event: 'phase',
+        name: 'introspect',
+        ms: Math.round(performance.now() - started),
+      });
       await adapter.ensureSchemas(relations, introspection);
-      const sources = Object.values(manifest.nodes).filter((n): n is SourceNode => n.resourceType === 'source');
+      const sources = Object.values(manifest.nodes).filter(
+        (n): n is SourceNode => n.resourceType === 'source',
+      );
       for (const o of await adapter.createExternalSources(sources, req.project.dir)) {
         if (!o.ok) {
           const message = `source ${o.uniqueId}: ${o.message ?? 'view not created'}`;
@@ -117,6 +155,7 @@ export async function runInvocation(req: InvocationRequest): Promise<InvocationO
           req.onEvent?.({ type: 'warning', message, node: o.uniqueId });
         }
       }
+      log.write({ event: 'phase', name: 'prepare', ms: Math.round(performance.now() - started) });
       const ctx: RunContext = {
         adapter,
         manifest,

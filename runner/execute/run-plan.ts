@@ -7,6 +7,18 @@ import type { MaterializationPlan, SqlStep } from '../materializations/strategy.
 /** Callback per executed statement (for the structured log: label + timing, never values). */
 export type StepObserver = (step: SqlStep, ms: number) => void;
 
+/** Text of a key value (keys are scalars; anything else is shown as JSON). */
+function keyText(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'object')
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  return typeof v === 'string'
+    ? v
+    : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean'
+      ? v.toString()
+      : '?';
+}
+
 /** Renders the key values returned by a `check` step (identifiers only: key columns are all it selects). */
 function describeKeys(rows: readonly Row[]): string {
   return rows
@@ -14,9 +26,9 @@ function describeKeys(rows: readonly Row[]): string {
     .map((r) => {
       const parts = Object.entries(r)
         .filter(([k]) => k !== '__mdl_count')
-        .map(([k, v]) => `${k}=${v === null ? 'NULL' : String(v)}`);
+        .map(([k, v]) => `${k}=${keyText(v)}`);
       const n = r.__mdl_count;
-      return `(${parts.join(', ')})${n === undefined ? '' : ` ×${String(n)}`}`;
+      return `(${parts.join(', ')})${n === undefined ? '' : ` ×${keyText(n)}`}`;
     })
     .join(', ');
 }
@@ -31,7 +43,11 @@ export async function runPlan(
   conn: Connection,
   dialect: Dialect,
   plan: MaterializationPlan,
-  opts: { readonly signal?: AbortSignal; readonly node?: string; readonly onStep?: StepObserver } = {},
+  opts: {
+    readonly signal?: AbortSignal;
+    readonly node?: string;
+    readonly onStep?: StepObserver;
+  } = {},
 ): Promise<number | undefined> {
   const qo = opts.signal === undefined ? {} : { signal: opts.signal };
   const tx = plan.transaction && dialect.capabilities.transactions && plan.steps.length > 0;
@@ -48,14 +64,21 @@ export async function runPlan(
         const found = await conn.query(step.sql, qo);
         opts.onStep?.(step, performance.now() - t0);
         if (found.length > 0) {
-          const fw = step.failWith ?? { code: 'E_SQL' as const, message: `check '${step.label}' failed` };
-          throw new MdlError(fw.code, `${fw.message}: ${describeKeys(found)}${found.length >= MAX_REPORTED_KEYS ? ' (first 10 shown)' : ''}`, {
-            ...(opts.node === undefined ? {} : { node: opts.node }),
-            hint:
-              fw.code === 'E_DUPLICATE_KEYS'
-                ? 'deduplicate the model SELECT (e.g. QUALIFY row_number() OVER (PARTITION BY <key> ORDER BY <updated_at> DESC) = 1) or fix unique_key'
-                : 'nothing was changed; fix the cause and rerun',
-          });
+          const fw = step.failWith ?? {
+            code: 'E_SQL' as const,
+            message: `check '${step.label}' failed`,
+          };
+          throw new MdlError(
+            fw.code,
+            `${fw.message}: ${describeKeys(found)}${found.length >= MAX_REPORTED_KEYS ? ' (first 10 shown)' : ''}`,
+            {
+              ...(opts.node === undefined ? {} : { node: opts.node }),
+              hint:
+                fw.code === 'E_DUPLICATE_KEYS'
+                  ? 'deduplicate the model SELECT (e.g. QUALIFY row_number() OVER (PARTITION BY <key> ORDER BY <updated_at> DESC) = 1) or fix unique_key'
+                  : 'nothing was changed; fix the cause and rerun',
+            },
+          );
         }
         continue;
       }

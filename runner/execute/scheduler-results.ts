@@ -1,6 +1,16 @@
 import { isMdlError } from '../errors/mdl-error.js';
 import type { NodeResult, NodeStatus } from './run-result.js';
 
+const STATUSES: readonly NodeStatus[] = [
+  'success',
+  'error',
+  'skipped',
+  'pass',
+  'warn',
+  'fail',
+  'cancelled',
+];
+
 /** Statuses that stop descendants from running. */
 export function blocksDescendants(status: NodeStatus): boolean {
   return status === 'error' || status === 'fail' || status === 'cancelled';
@@ -50,4 +60,20 @@ export function cancelledResult(result: NodeResult, reason: string): NodeResult 
     message: `cancelled: ${reason}${result.message === undefined ? '' : ` (${result.message})`}`,
     errorCode: 'E_CANCELLED',
   };
+}
+
+/**
+ * The result `runNode` resolved with, pinned to the node's id; something that is not a result
+ * (no valid status) becomes an 'error' naming the problem rather than corrupting the run.
+ */
+export function checkedResult(uniqueId: string, result: unknown, startedMs: number): NodeResult {
+  const status = (result as { status?: unknown } | null | undefined)?.status;
+  if (typeof status !== 'string' || !STATUSES.includes(status as NodeStatus)) {
+    return thrownResult(
+      uniqueId,
+      new Error(`runNode returned no valid result for ${uniqueId}`),
+      startedMs,
+    );
+  }
+  return { ...(result as NodeResult), uniqueId };
 }

@@ -5,6 +5,7 @@ import type { NodeResult } from './run-result.js';
 import {
   blocksDescendants,
   cancelledResult,
+  checkedResult,
   skippedResult,
   thrownResult,
 } from './scheduler-results.js';
@@ -47,7 +48,7 @@ export interface RunGraphOptions {
 type StopReason =
   | { readonly kind: 'fail-fast'; readonly failed: string }
   | { readonly kind: 'interrupt' }
-  | { readonly kind: 'listener-error' };
+  | { readonly kind: 'internal-error' };
 
 function describeStop(stop: StopReason): string {
   switch (stop.kind) {
@@ -55,7 +56,7 @@ function describeStop(stop: StopReason): string {
       return `--fail-fast stopped the run after ${stop.failed} failed`;
     case 'interrupt':
       return 'the run was interrupted';
-    case 'listener-error':
+    case 'internal-error':
       return 'the run stopped on an internal error';
   }
 }
@@ -126,7 +127,7 @@ class Scheduler {
   private running = 0;
   private nextIndex = 0;
   private stop: StopReason | undefined;
-  private listenerError: { readonly error: unknown } | undefined;
+  private fatalError: { readonly error: unknown } | undefined;
   private finish: (() => void) | undefined;
 
   constructor(opts: RunGraphOptions, selected: Uint8Array, priority: Int32Array) {
@@ -146,8 +147,10 @@ class Scheduler {
     return new Promise<readonly NodeResult[]>((resolve, reject) => {
       this.finish = () => {
         external?.removeEventListener('abort', onAbort);
-        if (this.listenerError !== undefined) reject(this.listenerError.error);
-        else resolve(this.results);
+        if (this.fatalError !== undefined) {
+          const { error } = this.fatalError;
+          reject(error instanceof Error ? error : new Error(String(error)));
+        } else resolve(this.results);
       };
       if (external?.aborted === true) this.stop = { kind: 'interrupt' };
       else external?.addEventListener('abort', onAbort, { once: true });
@@ -211,15 +214,29 @@ class Scheduler {
     const startedMs = Date.now();
     let promise: Promise<NodeResult>;
     try {
-      promise = this.opts.runNode(id, this.controller.signal);
+      // A listener may have stopped the run while handling this node's start event.
+      promise =
+        this.stop === undefined
+          ? this.opts.runNode(id, this.controller.signal)
+          : Promise.reject(new MdlError('E_CANCELLED', 'stopped before it started'));
     } catch (err) {
       promise = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    // Both branches are handled and onDone cannot throw, so the chain never rejects.
-    void Promise.resolve(promise).then(
-      (result) => this.onDone(i, index, { ...result, uniqueId: id }),
-      (err: unknown) => this.onDone(i, index, thrownResult(id, err, startedMs)),
-    );
+    // Every outcome is handled; an unexpected throw inside the bookkeeping itself ends the run
+    // through `fatal` instead of becoming an unhandled rejection (or a hang).
+    void Promise.resolve(promise)
+      .then(
+        (result) => this.onDone(i, index, checkedResult(id, result, startedMs)),
+        (err: unknown) => this.onDone(i, index, thrownResult(id, err, startedMs)),
+      )
+      .catch((err: unknown) => this.fatal(err));
+  }
+
+  /** Last resort for a bug in the bookkeeping: stop, then reject once nothing is running. */
+  private fatal(error: unknown): void {
+    this.fatalError ??= { error };
+    this.halt({ kind: 'internal-error' });
+    this.advance();
   }
 
   private onDone(i: number, index: number, raw: NodeResult): void {
@@ -234,7 +251,10 @@ class Scheduler {
     if (failed && this.opts.failFast && this.stop === undefined && result.status !== 'cancelled') {
       this.halt({ kind: 'fail-fast', failed: result.uniqueId });
     }
-    this.complete(i, failed ? result.uniqueId : this.cause[i]);
+    // A node cancelled by the stop is not the cause of anything: its descendants are skipped
+    // with the stop's reason (the node that failed first, or the interrupt).
+    const isCause = failed && !(abortedWhileRunning && result.status === 'cancelled');
+    this.complete(i, isCause ? result.uniqueId : this.cause[i]);
     this.advance();
   }
 
@@ -260,8 +280,8 @@ class Scheduler {
       this.opts.onEvent(e);
     } catch (error) {
       // Keep the first listener error; the run winds down and runGraph rejects with it.
-      this.listenerError ??= { error };
-      this.halt({ kind: 'listener-error' });
+      this.fatalError ??= { error };
+      this.halt({ kind: 'internal-error' });
     }
   }
 }

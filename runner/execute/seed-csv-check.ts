@@ -25,14 +25,23 @@ export function checkSeedCsv(
   try {
     text = fs.readFileSync(absolutePath, 'utf8');
   } catch (err) {
-    throw new MdlError('E_SEED', `cannot read seed file: ${(err as Error).message}`, { ...where, hint: 'check that the file exists and is readable' });
+    throw new MdlError('E_SEED', `cannot read seed file: ${(err as Error).message}`, {
+      ...where,
+      hint: 'check that the file exists and is readable',
+    });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') {
-    throw new MdlError('E_SEED', 'seed file is empty', { ...where, hint: 'a seed needs at least a header row naming its columns' });
+    throw new MdlError('E_SEED', 'seed file is empty', {
+      ...where,
+      hint: 'a seed needs at least a header row naming its columns',
+    });
   }
   if (text.includes('\uFFFD')) {
-    throw new MdlError('E_SEED', 'seed file is not valid UTF-8', { ...where, hint: 'save the file as UTF-8' });
+    throw new MdlError('E_SEED', 'seed file is not valid UTF-8', {
+      ...where,
+      hint: 'save the file as UTF-8',
+    });
   }
   let header: string[] | undefined;
   let fields: string[] = [];
@@ -52,16 +61,31 @@ export function checkSeedCsv(
         header = fields.map((f) => f.trim());
         const seen = new Set<string>();
         header.forEach((h, i) => {
-          if (h === '') throw new MdlError('E_SEED', `header column ${i + 1} has no name`, { ...where, line: recordLine, hint: 'name every column in the header row' });
+          if (h === '')
+            throw new MdlError('E_SEED', `header column ${i + 1} has no name`, {
+              ...where,
+              line: recordLine,
+              hint: 'name every column in the header row',
+            });
           const k = h.toLowerCase();
-          if (seen.has(k)) throw new MdlError('E_SEED', `header names column '${h}' twice`, { ...where, line: recordLine, hint: 'column names must be unique' });
+          if (seen.has(k))
+            throw new MdlError('E_SEED', `header names column '${h}' twice`, {
+              ...where,
+              line: recordLine,
+              hint: 'column names must be unique',
+            });
           seen.add(k);
         });
       } else if (fields.length !== header.length) {
         throw new MdlError(
           'E_SEED',
           `row at line ${recordLine} has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${header.length}`,
-          { ...where, line: recordLine, row: rows + 1, hint: 'fix the row (quote fields that contain commas or line breaks)' },
+          {
+            ...where,
+            line: recordLine,
+            row: rows + 1,
+            hint: 'fix the row (quote fields that contain commas or line breaks)',
+          },
         );
       } else {
         rows += 1;
@@ -103,16 +127,24 @@ export function checkSeedCsv(
     }
   }
   if (inQuotes) {
-    throw new MdlError('E_SEED', `quoted field opened at line ${quoteLine} is never closed`, { ...where, line: quoteLine, hint: 'close the quote (a quote inside a field is written "")' });
+    throw new MdlError('E_SEED', `quoted field opened at line ${quoteLine} is never closed`, {
+      ...where,
+      line: quoteLine,
+      hint: 'close the quote (a quote inside a field is written "")',
+    });
   }
   if (recordHasContent || field !== '') endRecord();
   const columns = header ?? [];
   for (const key of Object.keys(columnTypes ?? {})) {
     if (!columns.some((c) => c.toLowerCase() === key.toLowerCase())) {
-      throw new MdlError('E_SEED', `column_types names column '${key}', which the seed does not have`, {
-        ...where,
-        hint: `seed columns are: ${columns.join(', ')}`,
-      });
+      throw new MdlError(
+        'E_SEED',
+        `column_types names column '${key}', which the seed does not have`,
+        {
+          ...where,
+          hint: `seed columns are: ${columns.join(', ')}`,
+        },
+      );
     }
   }
   return { columns, rows };

@@ -64,9 +64,13 @@ export function parseNamedSelectors(named: readonly NamedSelector[]): ParsedSele
     const used = selectorRefs(spec);
     for (const r of used) {
       if (!specs.has(r)) {
-        throw selectorError(`selector:${r}`, `selector '${name}' references unknown selector '${r}'`, {
-          ...origins.get(name),
-        });
+        throw selectorError(
+          `selector:${r}`,
+          `selector '${name}' references unknown selector '${r}'`,
+          {
+            ...origins.get(name),
+          },
+        );
       }
     }
     refs[name] = used;
@@ -74,10 +78,14 @@ export function parseNamedSelectors(named: readonly NamedSelector[]): ParsedSele
   // refs maps a selector to those it uses, i.e. its "parents".
   const cycle = findCycle(refs);
   if (cycle !== undefined) {
-    throw new MdlError('E_SELECTOR', `selectors reference each other in a cycle: ${formatCycle(cycle)}`, {
-      ...origins.get(cycle[0]!),
-      hint: 'remove one of the selector: references along this path',
-    });
+    throw new MdlError(
+      'E_SELECTOR',
+      `selectors reference each other in a cycle: ${formatCycle(cycle)}`,
+      {
+        ...origins.get(cycle[0]!),
+        hint: 'remove one of the selector: references along this path',
+      },
+    );
   }
   return { specs, origins, ...(defaultName === undefined ? {} : { defaultName }) };
 }
@@ -112,7 +120,8 @@ function parseDefinition(
   if (typeof def === 'string') {
     // A CLI string; nested list items are single atoms in dbt, we accept full CLI text anywhere.
     const spec = parseSelectionText([def], where);
-    if (spec === undefined) throw selectorError(def, `selector '${name}' has an empty definition`, where);
+    if (spec === undefined)
+      throw selectorError(def, `selector '${name}' has an empty definition`, where);
     return spec;
   }
   if (def === null || typeof def !== 'object' || Array.isArray(def)) {
@@ -128,7 +137,11 @@ function parseDefinition(
     const kind = keys[0];
     const items = obj[kind];
     if (!Array.isArray(items) || items.length === 0) {
-      throw selectorError(describe(def), `selector '${name}': '${kind}' needs a non-empty list`, where);
+      throw selectorError(
+        describe(def),
+        `selector '${name}': '${kind}' needs a non-empty list`,
+        where,
+      );
     }
     return parseSetOperation(kind, items, name, where);
   }
@@ -163,9 +176,13 @@ function parseSetOperation(
   for (const item of items) {
     if (item !== null && typeof item === 'object' && !Array.isArray(item) && 'exclude' in item) {
       if (exclude !== undefined) {
-        throw selectorError(describe(item), `selector '${name}': only one 'exclude' per ${kind}`, where);
+        throw selectorError(
+          describe(item),
+          `selector '${name}': only one 'exclude' per ${kind}`,
+          where,
+        );
       }
-      exclude = parseExclusions((item as { exclude: unknown }).exclude, name, where);
+      exclude = parseExclusions(item.exclude, name, where);
     } else {
       include.push(parseDefinition(item, name, where, false));
     }
@@ -179,7 +196,8 @@ function parseSetOperation(
 
 function parseExclusions(value: unknown, name: string, where: ErrorLocation): SelectorSpec {
   const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) throw selectorError('exclude: []', `selector '${name}': empty exclude`, where);
+  if (list.length === 0)
+    throw selectorError('exclude: []', `selector '${name}': empty exclude`, where);
   const parts = list.map((v) => parseDefinition(v, name, where, false));
   return parts.length === 1 ? parts[0]! : { kind: 'union', parts };
 }
@@ -187,17 +205,34 @@ function parseExclusions(value: unknown, name: string, where: ErrorLocation): Se
 function parseBool(v: unknown, key: string, name: string, where: ErrorLocation): boolean {
   if (v === undefined) return false;
   if (typeof v === 'boolean') return v;
-  throw selectorError(`${key}: ${describe(v)}`, `selector '${name}': '${key}' must be true or false`, where);
+  throw selectorError(
+    `${key}: ${describe(v)}`,
+    `selector '${name}': '${key}' must be true or false`,
+    where,
+  );
 }
 
-function parseDepth(v: unknown, key: string, name: string, where: ErrorLocation): number | undefined {
+function parseDepth(
+  v: unknown,
+  key: string,
+  name: string,
+  where: ErrorLocation,
+): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
-  throw selectorError(`${key}: ${describe(v)}`, `selector '${name}': '${key}' must be a whole number`, where);
+  throw selectorError(
+    `${key}: ${describe(v)}`,
+    `selector '${name}': '${key}' must be a whole number`,
+    where,
+  );
 }
 
-function parseIndirect(v: unknown, name: string, where: ErrorLocation): IndirectSelection | undefined {
+function parseIndirect(
+  v: unknown,
+  name: string,
+  where: ErrorLocation,
+): IndirectSelection | undefined {
   if (v === undefined) return undefined;
   if (v === 'eager' || v === 'cautious' || v === 'empty') return v;
   throw selectorError(
@@ -238,7 +273,11 @@ function parseMethodDict(
   const childrensParents = parseBool(obj.childrens_parents, 'childrens_parents', name, where);
   const parents = parseBool(obj.parents, 'parents', name, where) || parentsDepth !== undefined;
   if (childrensParents && parents) {
-    throw selectorError(text, `selector '${name}': childrens_parents and parents cannot be combined`, where);
+    throw selectorError(
+      text,
+      `selector '${name}': childrens_parents and parents cannot be combined`,
+      where,
+    );
   }
   const atom: SelectorAtom = {
     ...base,

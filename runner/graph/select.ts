@@ -26,14 +26,16 @@ export interface SelectionOutcome {
  *
  * Evaluation: `--select` items are split on whitespace (union), commas intersect, `--exclude`
  * is subtracted; `--selector name` uses selectors.yml (mutually exclusive with `--select`). With
- * neither, the selector marked `default: true` is used, else every node except sources.
+ * neither, the selector marked `default: true` is used, else every node except sources (sources
+ * too when `resourceTypes` names them).
  * `resourceTypes` filters the final set.
  *
  * Indirect selection of tests (dbt's algorithm, applied per selector atom and again where atoms
  * are combined):
  * - `eager` (default): a test is selected when ANY node it depends on is selected — unless it
- *   depends on an excluded node (the exclude side is expanded the same way and subtracted);
- * - `cautious`: only when ALL nodes it depends on are selected (and none excluded);
+ *   depends on an excluded node (the exclude side is expanded to its tests and subtracted);
+ * - `cautious`: only when ALL nodes it depends on are selected (and none is excluded — unlike
+ *   dbt, which keeps such a test in cautious mode when both sides were selected first);
  * - `empty`: tests are selected only when a selector matches them directly.
  *
  * Linear in nodes + edges per selector atom (no per-node graph walks), so 10,000 nodes select in
@@ -62,6 +64,13 @@ export function selectNodesDetailed(
       hint: 'put the extra criteria into the named selector, or drop --selector',
     });
   }
+  const known = ['model', 'seed', 'snapshot', 'test', 'source'];
+  const badType = criteria.resourceTypes?.find((t) => !known.includes(t));
+  if (badType !== undefined) {
+    throw new MdlError('E_USAGE', `unknown resource type '${badType}'`, {
+      hint: `use one of ${known.join(', ')}`,
+    });
+  }
   const evaluator = new Evaluator(manifest, dag, selectors);
   let include: SelectorSpec | undefined;
   if (criteria.selector !== undefined) include = evaluator.named(criteria.selector);
@@ -70,16 +79,20 @@ export function selectNodesDetailed(
 
   let result: Marks;
   if (include === undefined) {
-    // Everything runnable: all nodes except sources (tests included, so no expansion needed).
+    // Everything runnable: all nodes except sources (tests included, so no expansion needed) —
+    // unless sources are asked for by type (`mdl ls --resource-type source`).
+    const withSources = criteria.resourceTypes?.includes('source') === true;
     const direct = new Uint8Array(dag.size);
-    evaluator.nodes.forEach((n, i) => (direct[i] = n.resourceType === 'source' ? 0 : 1));
+    evaluator.nodes.forEach(
+      (n, i) => (direct[i] = n.resourceType !== 'source' || withSources ? 1 : 0),
+    );
     result = { direct, indirect: new Uint8Array(dag.size) };
   } else {
     result = evaluator.evaluate(include, mode);
   }
   const exclude = parseSelectionText(criteria.exclude, {}, mode);
   if (exclude !== undefined) {
-    result = combine('difference', [result, evaluator.evaluate(exclude, mode)]);
+    result = evaluator.difference(result, evaluator.evaluate(exclude, mode), mode);
   }
   const final = evaluator.incorporate(result, mode);
 
@@ -155,10 +168,12 @@ class Evaluator {
         const parts = spec.parts.map((p) => this.evaluate(p, mode));
         return this.settle(combine(spec.kind, parts), mode);
       }
-      case 'difference': {
-        const parts = [this.evaluate(spec.include, mode), this.evaluate(spec.exclude, mode)];
-        return this.settle(combine('difference', parts), mode);
-      }
+      case 'difference':
+        return this.difference(
+          this.evaluate(spec.include, mode),
+          this.evaluate(spec.exclude, mode),
+          mode,
+        );
     }
   }
 
@@ -171,6 +186,20 @@ class Evaluator {
       if (mode === 'eager' || this.dag.parentsOf(i).every((p) => m.direct[p] === 1)) out[i] = 1;
     }
     return out;
+  }
+
+  /**
+   * include minus exclude. Unless the mode is `empty`, tests that depend on an excluded node are
+   * excluded too, in every mode (dbt does this only in eager mode; in cautious mode it would keep
+   * a relationships test whose other side was excluded, which contradicts "all parents selected").
+   */
+  difference(include: Marks, exclude: Marks, mode: IndirectSelection): Marks {
+    const removed = mode === 'empty' ? exclude : this.expand(exclude.direct, 'eager');
+    const combined = combine('difference', [
+      include,
+      { direct: removed.direct, indirect: exclude.indirect },
+    ]);
+    return this.settle(combined, mode);
   }
 
   private settle(m: Marks, mode: IndirectSelection): Marks {
@@ -230,7 +259,8 @@ class Evaluator {
       if (selected[i] !== 1) continue;
       for (const c of this.dag.childrenOf(i)) {
         if (this.isTest[c] !== 1 || direct[c] === 1) continue;
-        if (mode === 'eager' || this.dag.parentsOf(c).every((p) => selected[p] === 1)) direct[c] = 1;
+        if (mode === 'eager' || this.dag.parentsOf(c).every((p) => selected[p] === 1))
+          direct[c] = 1;
         else indirect[c] = 1;
       }
     }

@@ -57,7 +57,9 @@ function predicate(atom: SelectorAtom): (n: ManifestNode) => boolean {
         if (n.resourceType !== 'test') return false;
         const meta = n.testMetadata;
         if (meta === undefined) return m(n.name);
-        return m(meta.name) || (meta.namespace !== undefined && m(`${meta.namespace}.${meta.name}`));
+        return (
+          m(meta.name) || (meta.namespace !== undefined && m(`${meta.namespace}.${meta.name}`))
+        );
       };
     }
     case 'package': {

@@ -23,11 +23,7 @@ export function validMethodsHint(): string {
 }
 
 /** The E_SELECTOR error used for every malformed selector. */
-export function selectorError(
-  text: string,
-  problem: string,
-  where: ErrorLocation = {},
-): MdlError {
+export function selectorError(text: string, problem: string, where: ErrorLocation = {}): MdlError {
   return new MdlError('E_SELECTOR', `invalid selector '${text}': ${problem}`, {
     ...where,
     hint: validMethodsHint(),
@@ -47,15 +43,28 @@ const RESOURCE_TYPES = ['model', 'seed', 'snapshot', 'test', 'source'];
 const TEST_TYPES = ['generic', 'singular', 'data', 'schema'];
 
 // Closed-vocabulary methods are checked at parse time so the error can carry selectors.yml:line.
-function checkValue(raw: string, method: SelectorMethod, value: string, where: ErrorLocation): void {
+function checkValue(
+  raw: string,
+  method: SelectorMethod,
+  value: string,
+  where: ErrorLocation,
+): void {
   if (method === 'resource_type' && !hasWildcard(value) && !RESOURCE_TYPES.includes(value)) {
-    throw selectorError(raw, `unknown resource type '${value}' (one of ${RESOURCE_TYPES.join(', ')})`, where);
+    throw selectorError(
+      raw,
+      `unknown resource type '${value}' (one of ${RESOURCE_TYPES.join(', ')})`,
+      where,
+    );
   }
   if (method === 'test_type' && !TEST_TYPES.includes(value)) {
     throw selectorError(raw, `unknown test type '${value}' (generic or singular)`, where);
   }
   if (method === 'source' && value.split('.').length > 3) {
-    throw selectorError(raw, "source selectors are 'source', 'source.table' or 'package.source.table'", where);
+    throw selectorError(
+      raw,
+      "source selectors are 'source', 'source.table' or 'package.source.table'",
+      where,
+    );
   }
 }
 
@@ -90,7 +99,11 @@ export function parseAtom(
     if (!isMethod(head)) throw selectorError(raw, `unknown method '${head}'`, where);
     if (head === 'config') {
       if (rest.length === 0 || rest.some((r) => r === '')) {
-        throw selectorError(raw, "the config method needs a key: 'config.materialized:table'", where);
+        throw selectorError(
+          raw,
+          "the config method needs a key: 'config.materialized:table'",
+          where,
+        );
       }
     } else if (rest.length > 0) {
       throw selectorError(raw, `method '${head}' takes no '.${rest.join('.')}' argument`, where);

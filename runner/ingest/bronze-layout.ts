@@ -20,7 +20,12 @@ export function tableDir(bronzeRoot: string, targetPath: string, table: string):
 }
 
 /** Staging folder of one load (outside any glob readers use). */
-export function stagingDir(bronzeRoot: string, targetPath: string, table: string, loadId: string): string {
+export function stagingDir(
+  bronzeRoot: string,
+  targetPath: string,
+  table: string,
+  loadId: string,
+): string {
   return path.join(bronzeRoot, '_staging', targetPath, table, loadId);
 }
 
@@ -99,7 +104,8 @@ export function readLatestMarker(tableFolder: string): LatestMarker | undefined 
 export function pruneFullLoads(tableFolder: string, keep: number): readonly string[] {
   const loads = listLoads(tableFolder);
   const drop = loads.slice(0, Math.max(0, loads.length - Math.max(1, keep)));
-  for (const id of drop) fs.rmSync(path.join(tableFolder, `load_id=${id}`), { recursive: true, force: true });
+  for (const id of drop)
+    fs.rmSync(path.join(tableFolder, `load_id=${id}`), { recursive: true, force: true });
   return drop;
 }
 
@@ -109,8 +115,10 @@ export function cleanStaging(bronzeRoot: string, targetPath: string, table: stri
 }
 
 /**
- * Moves committed loads that the audit table does not know as succeeded (a process killed
- * between the rename and the audit insert) out of the readers' glob. Returns the moved ids.
+ * Moves committed loads newer than the newest audited one out of the readers' glob: they come
+ * from a process killed between the rename and the audit insert. Only loads after the last
+ * succeeded one are considered, and only when the table has audit history, so a fresh or
+ * rebuilt warehouse never hides existing bronze. Returns the moved ids.
  */
 export function quarantineOrphans(
   bronzeRoot: string,
@@ -118,11 +126,14 @@ export function quarantineOrphans(
   table: string,
   succeeded: ReadonlySet<string>,
 ): readonly string[] {
+  if (succeeded.size === 0) return [];
+  const newest = [...succeeded].sort().at(-1) ?? '';
   const folder = tableDir(bronzeRoot, targetPath, table);
-  const orphans = listLoads(folder).filter((id) => !succeeded.has(id));
+  const orphans = listLoads(folder).filter((id) => id > newest);
   if (orphans.length === 0) return [];
   const dest = path.join(bronzeRoot, '_orphaned', targetPath, table);
   fs.mkdirSync(dest, { recursive: true });
-  for (const id of orphans) fs.renameSync(path.join(folder, `load_id=${id}`), path.join(dest, `load_id=${id}`));
+  for (const id of orphans)
+    fs.renameSync(path.join(folder, `load_id=${id}`), path.join(dest, `load_id=${id}`));
   return orphans;
 }

@@ -44,7 +44,9 @@ export type SecretResolver = (name: string) => string | undefined;
  * Default local resolver: `secret('hosa-password')` reads `MDL_SECRET_HOSA_PASSWORD`.
  * Production passes a Key Vault-backed resolver instead.
  */
-export function envSecretResolver(env: Readonly<Record<string, string | undefined>>): SecretResolver {
+export function envSecretResolver(
+  env: Readonly<Record<string, string | undefined>>,
+): SecretResolver {
   return (name) => env[`MDL_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
 }
 
@@ -95,7 +97,9 @@ export function parseEmrConnections(
   }
   const root = doc.toJS() as unknown;
   const conns =
-    root !== null && typeof root === 'object' ? (root as Record<string, unknown>).connections : undefined;
+    root !== null && typeof root === 'object'
+      ? (root as Record<string, unknown>).connections
+      : undefined;
   if (conns === null || typeof conns !== 'object')
     throw new MdlError('E_CONFIG', 'expected a top-level `connections:` mapping', {
       file,
@@ -105,7 +109,11 @@ export function parseEmrConnections(
   for (const [database, raw] of Object.entries(conns as Record<string, unknown>)) {
     const node = `connections.${database}`;
     if (!isSqlIdentifier(database))
-      throw new MdlError('E_CONFIG', `invalid database key '${database}'`, { file, node, hint: 'use letters, digits and _' });
+      throw new MdlError('E_CONFIG', `invalid database key '${database}'`, {
+        file,
+        node,
+        hint: 'use letters, digits and _',
+      });
     if (raw === null || typeof raw !== 'object')
       throw new MdlError('E_CONFIG', 'expected a mapping', { file, node });
     const c = raw as Record<string, unknown>;
@@ -131,7 +139,8 @@ export function parseEmrConnections(
         hint: "write password: env_var('NAME') or password: secret('name')",
       });
     const user = parseRef(c.user) ?? (typeof c.user === 'string' ? c.user : undefined);
-    if (user === undefined) throw new MdlError('E_CONFIG', `${client} needs \`user\``, { file, node });
+    if (user === undefined)
+      throw new MdlError('E_CONFIG', `${client} needs \`user\``, { file, node });
     const port = c.port;
     if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port)))
       throw new MdlError('E_CONFIG', '`port` must be an integer', { file, node });

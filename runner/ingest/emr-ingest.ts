@@ -33,7 +33,10 @@ export interface EmrIngestOptions extends LoadOptions {
 }
 
 /** The entries a run loads: active rows, narrowed by `--only` (which must match something). */
-export function selectEntries(config: LoadConfig, only: readonly string[]): readonly LoadConfigEntry[] {
+export function selectEntries(
+  config: LoadConfig,
+  only: readonly string[],
+): readonly LoadConfigEntry[] {
   const active = config.entries.filter((e) => e.isActive);
   if (only.length === 0) return active;
   for (const s of only)
@@ -49,11 +52,15 @@ export async function runEmrIngest(opts: EmrIngestOptions): Promise<readonly Tab
   const entries = selectEntries(opts.loadConfig, opts.only);
   for (const e of entries)
     if (opts.connections[e.database] === undefined)
-      throw new MdlError('E_CONFIG', `database '${e.database}' has no entry in configs/emr/connections.yml`, {
-        file: opts.loadConfig.file,
-        row: e.row,
-        hint: `add connections.${e.database} with its client and location`,
-      });
+      throw new MdlError(
+        'E_CONFIG',
+        `database '${e.database}' has no entry in configs/emr/connections.yml`,
+        {
+          file: opts.loadConfig.file,
+          row: e.row,
+          hint: `add connections.${e.database} with its client and location`,
+        },
+      );
   if (entries.length === 0) return [];
   const duck = await DuckDBInstance.create(':memory:', {
     memory_limit: opts.duckdbMemoryLimit ?? '512MB',

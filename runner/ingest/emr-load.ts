@@ -28,7 +28,7 @@ import type { LoadConfigEntry } from './load-config.js';
 import { entryId, entryTableName } from './load-config.js';
 import { ParquetSink } from './parquet-sink.js';
 import type { SourceReader } from './source-reader.js';
-import type { WatermarkRange } from './source-sql.js';
+import type { ReadSpec, WatermarkRange } from './source-sql.js';
 import { widenLowerBound } from './watermark.js';
 
 /** Tunables of table loads (defaults in {@link DEFAULT_LOAD_OPTIONS}). */
@@ -43,6 +43,8 @@ export interface LoadOptions {
   readonly keepFullLoads: number;
   /** Extra overlap for timestamp watermarks, in seconds (0 = re-read rows equal to old only). */
   readonly overlapSeconds: number;
+  /** CSV part size of the PostgreSQL COPY fast path (bytes). */
+  readonly csvPartBytes: number;
 }
 
 export const DEFAULT_LOAD_OPTIONS: Omit<LoadOptions, 'bronzeRoot'> = {
@@ -50,6 +52,7 @@ export const DEFAULT_LOAD_OPTIONS: Omit<LoadOptions, 'bronzeRoot'> = {
   rowsPerPart: 1_000_000,
   keepFullLoads: 3,
   overlapSeconds: 0,
+  csvPartBytes: 64 << 20,
 };
 
 /** Outcome of one table load (also written to audit.load_logs). */
@@ -80,10 +83,36 @@ function resolveColumn(columns: readonly { name: string }[], wanted: string, id:
   if (exact !== undefined) return exact.name;
   const ci = columns.filter((c) => c.name.toLowerCase() === wanted.toLowerCase());
   if (ci.length === 1 && ci[0] !== undefined) return ci[0].name;
-  throw new MdlError('E_INGEST', `${id}: watermark column '${wanted}' not found in the source table`, {
-    node: id,
-    hint: 'fix the watermark column in configs/emr/load_config.csv',
-  });
+  throw new MdlError(
+    'E_INGEST',
+    `${id}: watermark column '${wanted}' not found in the source table`,
+    {
+      node: id,
+      hint: 'fix the watermark column in configs/emr/load_config.csv',
+    },
+  );
+}
+
+/** Converts CSV part N while part N+1 streams from the source (at most one conversion at a time). */
+async function copyCsvParts(
+  reader: SourceReader,
+  spec: ReadSpec,
+  staged: string,
+  sink: ParquetSink,
+  opts: LoadOptions,
+  progress: (rows: number) => void | Promise<void>,
+): Promise<void> {
+  let pending: Promise<void> | undefined;
+  try {
+    for await (const csv of reader.csvParts(spec, staged, opts.csvPartBytes)) {
+      if (pending !== undefined) await pending;
+      pending = sink.writeCsvPart(csv).then(() => progress(sink.rows));
+    }
+  } catch (err) {
+    await pending?.catch(() => undefined);
+    throw err;
+  }
+  await pending;
 }
 
 /** Loads one table. Never throws for load failures: they are returned (and audited). */
@@ -115,11 +144,15 @@ export async function loadTable(
     );
     const columns = await reader.columns(entry.schema, entry.table);
     if (columns.length === 0)
-      throw new MdlError('E_INGEST', `${id}: source table ${tablename} not found in '${entry.database}'`, {
-        node: id,
-        row: entry.row,
-        hint: 'check tablename in load_config.csv and the connection in configs/emr/connections.yml',
-      });
+      throw new MdlError(
+        'E_INGEST',
+        `${id}: source table ${tablename} not found in '${entry.database}'`,
+        {
+          node: id,
+          row: entry.row,
+          hint: 'check tablename in load_config.csv and the connection in configs/emr/connections.yml',
+        },
+      );
     let range: WatermarkRange | undefined;
     if (entry.loadType === 'Incremental') {
       watermarkColumn = resolveColumn(columns, entry.watermark, id);
@@ -136,7 +169,9 @@ export async function loadTable(
       if (captured !== undefined)
         range = {
           column: watermarkColumn,
-          ...(oldWatermark === undefined ? {} : { lower: widenLowerBound(oldWatermark, opts.overlapSeconds) }),
+          ...(oldWatermark === undefined
+            ? {}
+            : { lower: widenLowerBound(oldWatermark, opts.overlapSeconds) }),
           lowerInclusive: true,
           upper: captured,
         };
@@ -146,20 +181,38 @@ export async function loadTable(
       duck,
       columns,
       staged,
-      { datasource: entry.datasource, loadId, loadedAt: startedAt.toISOString().replace('T', ' ').replace('Z', '') },
+      {
+        datasource: entry.datasource,
+        loadId,
+        loadedAt: startedAt.toISOString().replace('T', ' ').replace('Z', ''),
+      },
       opts.rowsPerPart,
     );
     const emptyIncremental = entry.loadType === 'Incremental' && range === undefined;
     if (!emptyIncremental) {
-      const spec = { schema: entry.schema, table: entry.table, columns: columns.map((c) => c.name) };
-      for await (const batch of reader.read(range === undefined ? spec : { ...spec, range }, opts.batchSize)) {
-        await sink.write(batch);
-        await listener({ type: 'progress', id, rows: sink.rows });
-      }
+      const base = {
+        schema: entry.schema,
+        table: entry.table,
+        columns: columns.map((c) => c.name),
+      };
+      const spec = range === undefined ? base : { ...base, range };
+      if (reader.supportsCsvCopy)
+        await copyCsvParts(reader, spec, staged, sink, opts, (rows) =>
+          listener({ type: 'progress', id, rows }),
+        );
+      else
+        for await (const batch of reader.read(spec, opts.batchSize)) {
+          await sink.write(batch);
+          await listener({ type: 'progress', id, rows: sink.rows });
+        }
     }
     const { rows, parts } = await sink.finish();
     sink = undefined;
-    const folder = commitLoad(staged, tableDir(opts.bronzeRoot, entry.targetPath, entry.bronzeTable), loadId);
+    const folder = commitLoad(
+      staged,
+      tableDir(opts.bronzeRoot, entry.targetPath, entry.bronzeTable),
+      loadId,
+    );
     const table = tableDir(opts.bronzeRoot, entry.targetPath, entry.bronzeTable);
     const finishedAt = new Date();
     // The watermark advances only now, after the files are durable and visible.

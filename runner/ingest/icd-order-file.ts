@@ -19,7 +19,11 @@ export interface IcdCodeRow {
 }
 
 /** Parses an order file; throws E_INGEST with the line number for a malformed record. */
-export function parseIcdOrderFile(text: string, file: string, codeType = 'ICD-10-CM'): IcdCodeRow[] {
+export function parseIcdOrderFile(
+  text: string,
+  file: string,
+  codeType = 'ICD-10-CM',
+): IcdCodeRow[] {
   const rows: IcdCodeRow[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((line, i) => {
@@ -29,13 +33,22 @@ export function parseIcdOrderFile(text: string, file: string, codeType = 'ICD-10
     const flag = line.slice(14, 15);
     const long = line.slice(77).trim();
     const short = line.slice(16, 76).trim();
-    if (!/^\d{5}$/.test(order) || !/^[A-Z][0-9A-Z]{2,6}$/.test(code) || (flag !== '0' && flag !== '1'))
+    if (
+      !/^\d{5}$/.test(order) ||
+      !/^[A-Z][0-9A-Z]{2,6}$/.test(code) ||
+      (flag !== '0' && flag !== '1')
+    )
       throw new MdlError('E_INGEST', 'not a CMS ICD-10-CM order file record', {
         file,
         line: i + 1,
         hint: 'expected fixed-width records: order(5) code(7) billable(1) short(60) long',
       });
-    rows.push({ icd_code: code, icd_code_type: codeType, code_description: long === '' ? short : long, is_billable: flag === '1' });
+    rows.push({
+      icd_code: code,
+      icd_code_type: codeType,
+      code_description: long === '' ? short : long,
+      is_billable: flag === '1',
+    });
   });
   return rows;
 }

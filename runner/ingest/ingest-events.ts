@@ -11,7 +11,12 @@ export type IngestEvent =
       readonly captured?: string;
     }
   | { readonly type: 'progress'; readonly id: string; readonly rows: number }
-  | { readonly type: 'committed'; readonly id: string; readonly rows: number; readonly folder: string }
+  | {
+      readonly type: 'committed';
+      readonly id: string;
+      readonly rows: number;
+      readonly folder: string;
+    }
   | { readonly type: 'skipped'; readonly id: string; readonly reason: string }
   | { readonly type: 'failed'; readonly id: string; readonly error: string };
 

@@ -11,11 +11,23 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MdlError } from '../errors/mdl-error.js';
 import type { AuditLog } from './audit-log.js';
-import { cleanStaging, commitLoad, newLoadId, stagingDir, tableDir, writeLatestMarker } from './bronze-layout.js';
+import {
+  cleanStaging,
+  commitLoad,
+  newLoadId,
+  stagingDir,
+  tableDir,
+  writeLatestMarker,
+} from './bronze-layout.js';
 import { parseIcdOrderFile } from './icd-order-file.js';
 import type { IngestListener } from './ingest-events.js';
 import type { DatasourceFromFileName, LandingKindSpec } from './landing-kinds.js';
-import { DEFAULT_CLAIMS_DATASOURCE, LANDING_KINDS, datasourceOfFile, snakeCase } from './landing-kinds.js';
+import {
+  DEFAULT_CLAIMS_DATASOURCE,
+  LANDING_KINDS,
+  datasourceOfFile,
+  snakeCase,
+} from './landing-kinds.js';
 import { npiRowsOfResponse } from './npi-records.js';
 
 export interface LandingOptions {
@@ -68,14 +80,17 @@ function moveInto(file: string, dir: string): string {
 
 /** Reason text safe to store: first line only, quoted fragments (possible values) blanked. */
 function safeReason(err: unknown): string {
-  if (err instanceof MdlError) return `${err.code}: ${err.message}${err.line === undefined ? '' : ` (line ${err.line})`}`;
+  if (err instanceof MdlError)
+    return `${err.code}: ${err.message}${err.line === undefined ? '' : ` (line ${err.line})`}`;
   const first = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
   return first.replace(/"[^"]*"|'[^']*'/g, '"…"');
 }
 
 async function columnsOf(conn: DuckDBConnection, from: string): Promise<string[]> {
   const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
-  return r.getRowObjectsJS().map((row) => String(row.column_name));
+  return r
+    .getRowObjectsJS()
+    .map((row) => (typeof row.column_name === 'string' ? row.column_name : ''));
 }
 
 /** Writes plain rows as NDJSON then Parquet with explicit column types. */
@@ -87,15 +102,22 @@ async function jsonRowsToParquet(
   lineage: string,
 ): Promise<void> {
   const nd = path.join(staged, '_rows.ndjson');
-  fs.writeFileSync(nd, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : ''));
+  fs.writeFileSync(
+    nd,
+    rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : ''),
+  );
   const spec = Object.entries(columns)
     .map(([k, t]) => `${lit(k)}: ${lit(t)}`)
     .join(', ');
   const from =
     rows.length === 0
-      ? `(SELECT ${Object.entries(columns).map(([k, t]) => `CAST(NULL AS ${t}) AS ${q(k)}`).join(', ')} WHERE false)`
+      ? `(SELECT ${Object.entries(columns)
+          .map(([k, t]) => `CAST(NULL AS ${t}) AS ${q(k)}`)
+          .join(', ')} WHERE false)`
       : `read_json(${lit(nd)}, format = 'newline_delimited', columns = {${spec}})`;
-  await conn.run(`COPY (SELECT *, ${lineage} FROM ${from}) TO ${lit(path.join(staged, 'part-00000.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
+  await conn.run(
+    `COPY (SELECT *, ${lineage} FROM ${from}) TO ${lit(path.join(staged, 'part-00000.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
+  );
   fs.rmSync(nd);
 }
 
@@ -113,7 +135,10 @@ async function convert(
     try {
       doc = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch {
-      throw new MdlError('E_INGEST', 'not valid JSON', { file: base, hint: 'expected an NPPES API v2.1 response document' });
+      throw new MdlError('E_INGEST', 'not valid JSON', {
+        file: base,
+        hint: 'expected an NPPES API v2.1 response document',
+      });
     }
     const rows = npiRowsOfResponse(doc);
     await jsonRowsToParquet(
@@ -140,7 +165,12 @@ async function convert(
     await jsonRowsToParquet(
       conn,
       rows,
-      { icd_code: 'VARCHAR', icd_code_type: 'VARCHAR', code_description: 'VARCHAR', is_billable: 'BOOLEAN' },
+      {
+        icd_code: 'VARCHAR',
+        icd_code_type: 'VARCHAR',
+        code_description: 'VARCHAR',
+        is_billable: 'BOOLEAN',
+      },
       staged,
       lineage,
     );
@@ -150,7 +180,9 @@ async function convert(
   const from = `read_csv(${lit(file)}, header = true, all_varchar = true, strict_mode = true, auto_detect = true)`;
   const cols = await columnsOf(conn, from);
   const names = spec.kind === 'cpt' ? cols.map(snakeCase) : cols;
-  const missing = spec.requiredColumns.filter((c) => !names.some((n) => n.toLowerCase() === c.toLowerCase()));
+  const missing = spec.requiredColumns.filter(
+    (c) => !names.some((n) => n.toLowerCase() === c.toLowerCase()),
+  );
   if (missing.length > 0)
     throw new MdlError('E_INGEST', `missing column(s) ${missing.join(', ')}`, {
       file: base,
@@ -158,19 +190,25 @@ async function convert(
     });
   const select = cols.map((c, i) => `${q(c)} AS ${q(names[i] ?? c)}`).join(', ');
   const out = path.join(staged, 'part-00000.parquet');
-  await conn.run(`COPY (SELECT ${select}, ${lineage} FROM ${from}) TO ${lit(out)} (FORMAT parquet, COMPRESSION zstd)`);
+  await conn.run(
+    `COPY (SELECT ${select}, ${lineage} FROM ${from}) TO ${lit(out)} (FORMAT parquet, COMPRESSION zstd)`,
+  );
   const n = await conn.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(out)})`);
   return Number(n.getRowObjectsJS()[0]?.n ?? 0);
 }
 
 /** Lists the files waiting in the landing zone, per kind, in name order. */
-export function pendingLandingFiles(landingRoot: string): { spec: LandingKindSpec; file: string }[] {
+export function pendingLandingFiles(
+  landingRoot: string,
+): { spec: LandingKindSpec; file: string }[] {
   const out: { spec: LandingKindSpec; file: string }[] = [];
   for (const spec of LANDING_KINDS) {
     const dir = path.join(landingRoot, spec.folder);
     if (!fs.existsSync(dir)) continue;
     for (const name of fs.readdirSync(dir).sort()) {
       const full = path.join(dir, name);
+      // dot files are temp files still being written (code-set fetches, copies in progress)
+      if (name.startsWith('.')) continue;
       if (fs.statSync(full).isFile() && spec.extensions.includes(path.extname(name).toLowerCase()))
         out.push({ spec, file: full });
     }
@@ -179,7 +217,9 @@ export function pendingLandingFiles(landingRoot: string): { spec: LandingKindSpe
 }
 
 /** Processes every pending landing file (sequentially: files are small and few). */
-export async function runLandingIngest(opts: LandingOptions): Promise<readonly LandingFileResult[]> {
+export async function runLandingIngest(
+  opts: LandingOptions,
+): Promise<readonly LandingFileResult[]> {
   const pending = pendingLandingFiles(opts.landingRoot);
   if (pending.length === 0) return [];
   const listener = opts.listener ?? (() => undefined);
@@ -213,7 +253,9 @@ export async function runLandingIngest(opts: LandingOptions): Promise<readonly L
         fs.mkdirSync(staged, { recursive: true });
         const loadedAt = startedAt.toISOString().replace('T', ' ').replace('Z', '');
         const lineage = [
-          ...(datasource === undefined ? [] : [`CAST(${lit(datasource)} AS VARCHAR) AS datasource`]),
+          ...(datasource === undefined
+            ? []
+            : [`CAST(${lit(datasource)} AS VARCHAR) AS datasource`]),
           `CAST(${lit(base)} AS VARCHAR) AS _source_file`,
           `CAST(${lit(loadId)} AS VARCHAR) AS _load_id`,
           `CAST(${lit(loadedAt)} AS TIMESTAMP) AS _loaded_at`,
@@ -258,7 +300,16 @@ export async function runLandingIngest(opts: LandingOptions): Promise<readonly L
         const dest = moveInto(file, dir);
         fs.writeFileSync(`${dest}.reason.txt`, `${reason}\n`);
         await opts.audit
-          .recordFile({ fileName: rel, sha256: hash, kind: spec.kind, rows: 0, loadId, status: 'rejected', reason, processedAt: new Date() })
+          .recordFile({
+            fileName: rel,
+            sha256: hash,
+            kind: spec.kind,
+            rows: 0,
+            loadId,
+            status: 'rejected',
+            reason,
+            processedAt: new Date(),
+          })
           .catch(() => undefined);
         await listener({ type: 'failed', id: rel, error: reason });
         results.push({ file: rel, kind: spec.kind, status: 'rejected', rows: 0, loadId, reason });

@@ -45,7 +45,12 @@ export const LANDING_KINDS: readonly LandingKindSpec[] = [
     extensions: ['.csv'],
     targetPath: 'cpt',
     table: 'cpt_codes',
-    requiredColumns: ['procedure_code_category', 'cpt_codes', 'procedure_code_descriptions', 'code_status'],
+    requiredColumns: [
+      'procedure_code_category',
+      'cpt_codes',
+      'procedure_code_descriptions',
+      'code_status',
+    ],
     snapshot: true,
   },
   {
@@ -91,7 +96,10 @@ export const DEFAULT_CLAIMS_DATASOURCE: DatasourceFromFileName = {
 };
 
 /** The datasource code of a claims file, or undefined when the name does not match. */
-export function datasourceOfFile(fileName: string, rule: DatasourceFromFileName): string | undefined {
+export function datasourceOfFile(
+  fileName: string,
+  rule: DatasourceFromFileName,
+): string | undefined {
   const m = new RegExp(rule.pattern, 'i').exec(fileName);
   const key = m?.[1];
   return key === undefined ? undefined : rule.codes[key];

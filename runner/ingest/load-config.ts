@@ -5,7 +5,7 @@
  * Every value is validated against a strict pattern here, before any SQL is built or any path
  * is joined; a hostile row is rejected with its row number and column.
  */
-import { AggregateMdlError, Diagnostics } from '../errors/diagnostics.js';
+import { Diagnostics } from '../errors/diagnostics.js';
 import { MdlError } from '../errors/mdl-error.js';
 import { CsvSyntaxError, parseCsv } from './csv-text.js';
 import { isDatasourceCode, isRelativeFolder, isSqlIdentifier } from './identifiers.js';
@@ -92,7 +92,7 @@ export function entryMatches(e: LoadConfigEntry, selector: string): boolean {
 
 /**
  * Parses and validates load_config.csv text. Collects every problem of every row and throws
- * one {@link AggregateMdlError} (codes `E_CONFIG_ROW`), so a user fixes the file in one pass.
+ * one `AggregateMdlError` (codes `E_CONFIG_ROW`), so a user fixes the file in one pass.
  */
 export function parseLoadConfig(text: string, file: string): LoadConfig {
   let records;
@@ -145,6 +145,7 @@ export function parseLoadConfig(text: string, file: string): LoadConfig {
 
   const entries: LoadConfigEntry[] = [];
   const seen = new Map<string, number>();
+  const folders = new Map<string, number>();
   rows.forEach((rec, i) => {
     const row = i + 1;
     const before = diags.size;
@@ -173,12 +174,20 @@ export function parseLoadConfig(text: string, file: string): LoadConfig {
       fail('database', 'not a valid name', 'use letters, digits and _ (e.g. hospital_a)');
     const datasource = get('datasource');
     if (!isDatasourceCode(datasource))
-      fail('datasource', 'not a valid datasource code', 'use lower-case letters, digits and - (e.g. hos-a)');
+      fail(
+        'datasource',
+        'not a valid datasource code',
+        'use lower-case letters, digits and - (e.g. hos-a)',
+      );
     const tablename = get('tablename');
     const parts = tablename.split('.');
     const [schema = '', table = ''] = parts;
     if (parts.length !== 2 || !isSqlIdentifier(schema) || !isSqlIdentifier(table))
-      fail('tablename', 'must be schema.table with letters, digits and _ only', 'e.g. dbo.patients');
+      fail(
+        'tablename',
+        'must be schema.table with letters, digits and _ only',
+        'e.g. dbo.patients',
+      );
     const loadtypeRaw = get('loadtype');
     const loadType =
       loadtypeRaw.toLowerCase() === 'full'
@@ -186,26 +195,52 @@ export function parseLoadConfig(text: string, file: string): LoadConfig {
         : loadtypeRaw.toLowerCase() === 'incremental'
           ? 'Incremental'
           : undefined;
-    if (loadType === undefined) fail('loadtype', 'must be Full or Incremental', 'write Full or Incremental');
+    if (loadType === undefined)
+      fail('loadtype', 'must be Full or Incremental', 'write Full or Incremental');
     const watermark = get('watermark');
     if (loadType === 'Incremental' && watermark === '')
-      fail('watermark', 'an Incremental load needs a watermark column', 'name the column that increases on every change (e.g. ModifiedDate)');
+      fail(
+        'watermark',
+        'an Incremental load needs a watermark column',
+        'name the column that increases on every change (e.g. ModifiedDate)',
+      );
     else if (watermark !== '' && !isSqlIdentifier(watermark))
       fail('watermark', 'not a valid column name', 'use letters, digits and _ only');
     const activeRaw = get('is_active');
-    if (activeRaw !== '0' && activeRaw !== '1') fail('is_active', 'must be 0 or 1', 'write 1 to load the table, 0 to skip it');
+    if (activeRaw !== '0' && activeRaw !== '1')
+      fail('is_active', 'must be 0 or 1', 'write 1 to load the table, 0 to skip it');
     const targetPath = get('targetpath');
     if (!isRelativeFolder(targetPath))
-      fail('targetpath', 'not a safe relative folder', 'use folder names of letters, digits, _ and - separated by / (no .., no leading /)');
+      fail(
+        'targetpath',
+        'not a safe relative folder',
+        'use folder names of letters, digits, _ and - separated by / (no .., no leading /)',
+      );
     if (diags.size > before || loadType === undefined) return;
 
     const key = `${datasource}.${schema}.${table}`.toLowerCase();
     const prev = seen.get(key);
     if (prev !== undefined) {
-      fail('tablename', `duplicates row ${prev} for the same datasource`, 'keep one row per datasource and table');
+      fail(
+        'tablename',
+        `duplicates row ${prev} for the same datasource`,
+        'keep one row per datasource and table',
+      );
       return;
     }
     seen.set(key, row);
+    // Two rows writing the same bronze folder would mix their loads (and their orphan checks).
+    const folder = `${targetPath}/${table.toLowerCase()}`.toLowerCase();
+    const sameFolder = folders.get(folder);
+    if (sameFolder !== undefined) {
+      fail(
+        'targetpath',
+        `bronze folder ${folder} is already written by row ${sameFolder}`,
+        'give each datasource its own targetpath (e.g. hosa, hosb)',
+      );
+      return;
+    }
+    folders.set(folder, row);
     const base = {
       row,
       line: rec.line,
@@ -217,9 +252,7 @@ export function parseLoadConfig(text: string, file: string): LoadConfig {
       targetPath,
       bronzeTable: table.toLowerCase(),
     };
-    entries.push(
-      loadType === 'Full' ? { ...base, loadType } : { ...base, loadType, watermark },
-    );
+    entries.push(loadType === 'Full' ? { ...base, loadType } : { ...base, loadType, watermark });
   });
   diags.throwIfAny(`${file}: invalid load config`);
   return { file, entries };

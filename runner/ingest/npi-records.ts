@@ -17,7 +17,8 @@ export interface NpiRow {
   readonly last_updated: string | null;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
 
 /** Flattens one API result object; undefined when it has no valid 10-digit NPI. */
 export function npiRowOf(result: unknown): NpiRow | undefined {
@@ -46,7 +47,11 @@ export function npiRowOf(result: unknown): NpiRow | undefined {
 
 /** Rows of a whole response document; throws a plain Error when the shape is wrong. */
 export function npiRowsOfResponse(doc: unknown): NpiRow[] {
-  if (doc === null || typeof doc !== 'object' || !Array.isArray((doc as { results?: unknown }).results))
+  if (
+    doc === null ||
+    typeof doc !== 'object' ||
+    !Array.isArray((doc as { results?: unknown }).results)
+  )
     throw new Error('not an NPPES API response: expected {result_count, results: [...]}');
   const out: NpiRow[] = [];
   for (const r of (doc as { results: unknown[] }).results) {

@@ -4,6 +4,8 @@
  * COPYs them to `part-NNNNN.parquet`, then empties the staging table. Memory is bounded by one
  * part, whatever the table size.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { MdlError } from '../errors/mdl-error.js';
@@ -23,8 +25,6 @@ export interface LoadStamp {
   readonly loadedAt: string;
 }
 
-let stageCounter = 0;
-
 /** One part-file writer for one load (one staging table on its own DuckDB connection). */
 export class ParquetSink {
   private appender: DuckDBAppender | undefined;
@@ -40,7 +40,7 @@ export class ParquetSink {
     private readonly stamp: LoadStamp,
     private readonly rowsPerPart: number,
   ) {
-    this.stage = `mdl_stage_${process.pid}_${++stageCounter}`;
+    this.stage = `mdl_stage_${crypto.randomBytes(6).toString('hex')}`;
   }
 
   /** Opens a sink writing parts into `dir` (which must exist). */
@@ -53,9 +53,13 @@ export class ParquetSink {
   ): Promise<ParquetSink> {
     for (const c of columns)
       if ((LINEAGE_COLUMNS as readonly string[]).includes(c.name.toLowerCase()))
-        throw new MdlError('E_INGEST', `source column '${c.name}' collides with a bronze lineage column`, {
-          hint: `rename the source column; bronze adds ${LINEAGE_COLUMNS.join(', ')}`,
-        });
+        throw new MdlError(
+          'E_INGEST',
+          `source column '${c.name}' collides with a bronze lineage column`,
+          {
+            hint: `rename the source column; bronze adds ${LINEAGE_COLUMNS.join(', ')}`,
+          },
+        );
     const conn = await instance.connect();
     const sink = new ParquetSink(conn, columns, dir, stamp, rowsPerPart);
     const cols = columns.map((c) => `${q(c.name)} VARCHAR`).join(', ');
@@ -113,37 +117,74 @@ export class ParquetSink {
     this.conn.closeSync();
   }
 
-  private async flushPart(): Promise<void> {
-    const app = this.appender;
-    if (app === undefined) return;
-    app.flushSync();
-    const file = path.join(this.dir, `part-${String(this.parts).padStart(5, '0')}.parquet`);
-    const select = [
+  /** `SELECT` list casting the staged text to bronze types, plus the lineage columns. */
+  private selectList(typed: boolean): string {
+    return [
       ...this.columns.map((c) =>
-        c.bronzeType === 'VARCHAR' ? q(c.name) : `CAST(${q(c.name)} AS ${c.bronzeType}) AS ${q(c.name)}`,
+        typed || c.bronzeType === 'VARCHAR'
+          ? q(c.name)
+          : `CAST(${q(c.name)} AS ${c.bronzeType}) AS ${q(c.name)}`,
       ),
       `CAST(${lit(this.stamp.datasource)} AS VARCHAR) AS datasource`,
       `CAST(${lit(this.stamp.loadId)} AS VARCHAR) AS _load_id`,
       `CAST(${lit(this.stamp.loadedAt)} AS TIMESTAMP) AS _loaded_at`,
     ].join(', ');
+  }
+
+  private nextPartFile(): string {
+    return path.join(this.dir, `part-${String(this.parts).padStart(5, '0')}.parquet`);
+  }
+
+  /** Runs one COPY … TO part; returns rows written. Conversion errors never quote values. */
+  private async copyPart(from: string, typed: boolean): Promise<number> {
     try {
-      await this.conn.run(
-        `COPY (SELECT ${select} FROM ${q(this.stage)}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+      const res = await this.conn.runAndReadAll(
+        `COPY (SELECT ${this.selectList(typed)} FROM ${from}) TO ${lit(this.nextPartFile())} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
       );
+      const v = res.getRows()[0]?.[0];
+      this.parts++;
+      return typeof v === 'bigint' || typeof v === 'number' ? Number(v) : 0;
     } catch (err) {
-      // DuckDB's conversion messages quote the offending value, which may be PHI: say which
-      // columns could not be converted instead.
+      // DuckDB's conversion messages quote the offending value, which may be PHI: name the
+      // column type instead.
       const msg = err instanceof Error ? err.message : '';
-      const culprit = this.columns.find((c) => c.bronzeType !== 'VARCHAR' && msg.includes(c.bronzeType.split('(')[0] ?? ''));
+      const culprit = this.columns.find(
+        (c) => c.bronzeType !== 'VARCHAR' && msg.includes(c.bronzeType.split('(')[0] ?? ''),
+      );
       throw new MdlError(
         'E_INGEST',
         `could not convert source values to bronze types${culprit === undefined ? '' : ` (a ${culprit.bronzeType} column such as '${culprit.name}')`}`,
-        { hint: 'check the source column types; values are not shown because they may contain PHI' },
+        {
+          hint: 'check the source column types; values are not shown because they may contain PHI',
+        },
       );
     }
+  }
+
+  /**
+   * Converts one CSV part (RFC 4180, no header, NULL = unquoted empty, '' = quoted empty — the
+   * PostgreSQL `COPY … (FORMAT csv)` output) into the next Parquet part, then deletes the CSV.
+   */
+  async writeCsvPart(csvFile: string): Promise<number> {
+    // Typed columns: DuckDB's CSV reader parses straight into the bronze types (faster than
+    // VARCHAR + CAST), and PostgreSQL's ISO text forms are what it expects.
+    const cols = this.columns.map((c) => `${lit(c.name)}: ${lit(c.bronzeType)}`).join(', ');
+    const n = await this.copyPart(
+      `read_csv(${lit(csvFile)}, header = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, strict_mode = true, columns = {${cols}})`,
+      true,
+    );
+    await fs.promises.rm(csvFile, { force: true });
+    this.total += n;
+    return n;
+  }
+
+  private async flushPart(): Promise<void> {
+    const app = this.appender;
+    if (app === undefined) return;
+    app.flushSync();
+    await this.copyPart(q(this.stage), false);
     this.total += this.pending;
     this.pending = 0;
-    this.parts++;
     await this.conn.run(`DELETE FROM ${q(this.stage)}`);
   }
 }

@@ -4,12 +4,15 @@
  * iterator, PostgreSQL server-side cursor, MySQL/MariaDB row stream, SQL Server knex stream),
  * so a 10M-row table is never held in memory. Every value arrives as exact text.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import { MdlError } from '../errors/mdl-error.js';
 import type { EmrSourceConfig, SecretResolver } from './emr-connections.js';
 import { resolveCredential } from './emr-connections.js';
+import { CsvRecordCutter, PgCopyOut } from './pg-copy-out.js';
 import type { ReadSpec } from './source-sql.js';
 import { buildColumnsQuery, buildMaxWatermark, buildSelect } from './source-sql.js';
 import type { SourceColumn } from './source-types.js';
@@ -17,6 +20,13 @@ import { bronzeTypeOf, toText } from './source-types.js';
 
 /** One batch of rows, each an array of text values in {@link ReadSpec.columns} order. */
 export type TextBatch = readonly (readonly (string | null)[])[];
+
+/**
+ * Text forms DuckDB parses exactly whatever the server's defaults: ISO dates, UTC offsets, and
+ * shortest-exact floats.
+ */
+const PG_SESSION_SETTINGS =
+  "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 3";
 
 /** How long a driver may take to connect before the load fails. */
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -95,6 +105,22 @@ export function createSourceKnex(
   }
 }
 
+/**
+ * Marks a driver connection unusable and closes it: after a stream stopped half-way (error,
+ * consumer gave up) the server may still be sending rows, so the pool must not reuse it.
+ * knex's pool drops connections flagged `__knex__disposed` on the next acquire.
+ */
+function discard(conn: object): void {
+  (conn as { __knex__disposed?: string }).__knex__disposed = 'mdl ingest: stream ended early';
+  const c = conn as { end?: () => unknown; destroy?: () => unknown };
+  try {
+    const r = typeof c.destroy === 'function' ? c.destroy() : c.end?.();
+    if (r instanceof Promise) r.catch(() => undefined);
+  } catch {
+    // already closed
+  }
+}
+
 /** Source-side operations of one load. */
 export class SourceReader {
   constructor(
@@ -115,14 +141,18 @@ export class SourceReader {
     if (client !== 'sqlite') {
       const names = new Set(rows.map((r) => String(r.table_name)));
       if (names.size > 1)
-        throw new MdlError('E_INGEST', `table name ${schema}.${table} is ambiguous by case in the source`, {
-          hint: 'rename one of the tables or quote consistently in the source',
-        });
+        throw new MdlError(
+          'E_INGEST',
+          `table name ${schema}.${table} is ambiguous by case in the source`,
+          {
+            hint: 'rename one of the tables or quote consistently in the source',
+          },
+        );
     }
     return rows.map((r) => {
       const num = (v: unknown): number | undefined =>
         v === null || v === undefined || v === '' ? undefined : Number(v);
-      const dataType = String(r.data_type ?? '');
+      const dataType = typeof r.data_type === 'string' ? r.data_type : '';
       return {
         name: String(r.column_name),
         sourceType: dataType,
@@ -159,11 +189,19 @@ export class SourceReader {
     }
   }
 
-  private async *readSqlite(sql: string, bindings: readonly unknown[], batchSize: number): AsyncGenerator<TextBatch> {
-    const db = (await this.knex.client.acquireConnection()) as import('better-sqlite3').Database;
+  private async *readSqlite(
+    sql: string,
+    bindings: readonly unknown[],
+    batchSize: number,
+  ): AsyncGenerator<TextBatch> {
+    const db = (await this.knex.client.acquireConnection()) as SqliteDatabase;
     try {
       // safeIntegers: 64-bit integers as bigint, so NPI-sized keys keep every digit.
-      const it = db.prepare(sql).safeIntegers(true).raw(true).iterate(...bindings) as IterableIterator<unknown[]>;
+      const it = db
+        .prepare(sql)
+        .safeIntegers(true)
+        .raw(true)
+        .iterate(...bindings) as IterableIterator<unknown[]>;
       let batch: (string | null)[][] = [];
       for (const row of it) {
         batch.push(row.map(toText));
@@ -178,18 +216,29 @@ export class SourceReader {
     }
   }
 
-  private async *readPg(q: { sql: string; bindings: readonly unknown[] }, batchSize: number): AsyncGenerator<TextBatch> {
+  private async *readPg(
+    q: { sql: string; bindings: readonly unknown[] },
+    batchSize: number,
+  ): AsyncGenerator<TextBatch> {
     interface PgClient {
-      query(c: { text: string; values?: readonly unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[][] }>;
+      query(c: {
+        text: string;
+        values?: readonly unknown[];
+        rowMode?: 'array';
+      }): Promise<{ rows: unknown[][] }>;
     }
     const c = (await this.knex.client.acquireConnection()) as PgClient;
     let open = false;
     try {
       // A server-side cursor inside a read-only transaction: the server holds the result,
       // we FETCH bounded batches.
+      await c.query({ text: PG_SESSION_SETTINGS });
       await c.query({ text: 'BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY' });
       open = true;
-      await c.query({ text: `DECLARE mdl_ingest_cur NO SCROLL CURSOR FOR ${q.sql}`, values: q.bindings });
+      await c.query({
+        text: `DECLARE mdl_ingest_cur NO SCROLL CURSOR FOR ${q.sql}`,
+        values: q.bindings,
+      });
       const fetch = `FETCH FORWARD ${Math.max(1, Math.floor(batchSize))} FROM mdl_ingest_cur`;
       for (;;) {
         const res = await c.query({ text: fetch, rowMode: 'array' });
@@ -204,14 +253,21 @@ export class SourceReader {
     }
   }
 
-  private async *readMysql(sql: string, bindings: readonly unknown[], batchSize: number): AsyncGenerator<TextBatch> {
+  private async *readMysql(
+    sql: string,
+    bindings: readonly unknown[],
+    batchSize: number,
+  ): AsyncGenerator<TextBatch> {
     interface MyConn {
       query(o: { sql: string; values: readonly unknown[]; rowsAsArray: boolean }): {
         stream(o: { highWaterMark: number }): AsyncIterable<unknown[]> & { destroy(): void };
       };
     }
     const c = (await this.knex.client.acquireConnection()) as MyConn;
-    const stream = c.query({ sql, values: bindings, rowsAsArray: true }).stream({ highWaterMark: batchSize });
+    const stream = c
+      .query({ sql, values: bindings, rowsAsArray: true })
+      .stream({ highWaterMark: batchSize });
+    let complete = false;
     try {
       let batch: (string | null)[][] = [];
       for await (const row of stream) {
@@ -221,15 +277,19 @@ export class SourceReader {
           batch = [];
         }
       }
+      complete = true;
       if (batch.length > 0) yield batch;
     } finally {
       stream.destroy();
+      if (!complete) discard(c);
       await this.knex.client.releaseConnection(c);
     }
   }
 
   private async *readKnexStream(spec: ReadSpec, batchSize: number): AsyncGenerator<TextBatch> {
-    const stream = buildSelect(this.knex, this.cfg.client, spec).stream() as AsyncIterable<Record<string, unknown>> & {
+    const stream = buildSelect(this.knex, this.cfg.client, spec).stream() as AsyncIterable<
+      Record<string, unknown>
+    > & {
       destroy(): void;
     };
     try {
@@ -244,6 +304,64 @@ export class SourceReader {
       if (batch.length > 0) yield batch;
     } finally {
       stream.destroy();
+    }
+  }
+
+  /** True when {@link csvParts} is available (PostgreSQL COPY TO STDOUT). */
+  get supportsCsvCopy(): boolean {
+    return this.cfg.client === 'pg';
+  }
+
+  /**
+   * PostgreSQL fast path: `COPY (<select>) TO STDOUT (FORMAT csv)` streamed into CSV part files
+   * of about `partBytes` in `dir`, cut between records; yields each finished file. The consumer
+   * converts part N while part N+1 streams (pull-based, so disk use stays at ~2 parts).
+   */
+  async *csvParts(spec: ReadSpec, dir: string, partBytes: number): AsyncGenerator<string> {
+    if (this.cfg.client !== 'pg') throw new MdlError('E_INTERNAL', 'csvParts is PostgreSQL-only');
+    const q = buildSelect(this.knex, this.cfg.client, spec).toSQL();
+    // COPY takes no parameters: knex inlines the (source-captured) watermark values as escaped literals.
+    const select = this.knex.raw(q.sql, q.bindings).toQuery();
+    interface PgClient {
+      query(s: PgCopyOut): PgCopyOut;
+      query(s: string): Promise<unknown>;
+    }
+    const c = (await this.knex.client.acquireConnection()) as PgClient;
+    await c.query(PG_SESSION_SETTINGS);
+    const stream = c.query(new PgCopyOut(`COPY (${select}) TO STDOUT WITH (FORMAT csv)`));
+    const cutter = new CsvRecordCutter();
+    let index = 0;
+    let bytes = 0;
+    const fileOf = (i: number): string => path.join(dir, `_copy-${String(i).padStart(5, '0')}.csv`);
+    let fd = fs.openSync(fileOf(index), 'w');
+    let complete = false;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        const cut = cutter.scan(chunk, bytes + chunk.length >= partBytes);
+        if (cut < 0) {
+          fs.writeSync(fd, chunk);
+          bytes += chunk.length;
+          continue;
+        }
+        fs.writeSync(fd, chunk, 0, cut);
+        fs.closeSync(fd);
+        fd = -1;
+        yield fileOf(index);
+        index++;
+        fd = fs.openSync(fileOf(index), 'w');
+        fs.writeSync(fd, chunk, cut);
+        bytes = chunk.length - cut;
+      }
+      fs.closeSync(fd);
+      fd = -1;
+      complete = true;
+      if (bytes > 0) yield fileOf(index);
+      else fs.rmSync(fileOf(index), { force: true });
+    } finally {
+      if (fd >= 0) fs.closeSync(fd);
+      stream.destroy();
+      if (!complete) discard(c);
+      await this.knex.client.releaseConnection(c);
     }
   }
 

@@ -61,7 +61,10 @@ export function buildColumnsQuery(
 ): Knex.QueryBuilder | Knex.Raw {
   switch (client) {
     case 'sqlite':
-      return k.raw('SELECT name AS column_name, type AS data_type FROM pragma_table_info(?) ORDER BY cid', [table]);
+      return k.raw(
+        'SELECT name AS column_name, type AS data_type FROM pragma_table_info(?) ORDER BY cid',
+        [table],
+      );
     case 'pg':
     case 'mysql':
     case 'mssql':

@@ -48,7 +48,8 @@ export function bronzeTypeOf(
     if (t === 'boolean' || t === 'bool') return 'BOOLEAN';
     if (t.includes('int')) return 'BIGINT';
     if (t === 'decimal' || t === 'numeric') return decimal(p, s);
-    if (t.includes('char') || t.includes('clob') || t.includes('text') || t === '') return 'VARCHAR';
+    if (t.includes('char') || t.includes('clob') || t.includes('text') || t === '')
+      return 'VARCHAR';
     if (t.includes('real') || t.includes('floa') || t.includes('doub')) return 'DOUBLE';
     if (t.includes('blob')) return 'BLOB';
     return 'VARCHAR';

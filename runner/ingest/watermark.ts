@@ -14,11 +14,14 @@ export function widenLowerBound(old: string, seconds: number): string {
   const m = TS.exec(old.trim());
   if (m === null) {
     // Numeric watermarks (row versions, ids): subtract the window as a count.
-    if (/^-?\d+$/.test(old.trim())) return (BigInt(old.trim()) - BigInt(Math.floor(seconds))).toString();
+    if (/^-?\d+$/.test(old.trim()))
+      return (BigInt(old.trim()) - BigInt(Math.floor(seconds))).toString();
     return old;
   }
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = ''] = m;
-  const t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - seconds * 1000;
+  const t =
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) -
+    seconds * 1000;
   const iso = new Date(t).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
   if (m[4] === undefined) return iso.slice(0, 10);
   const sep = old.includes('T') ? 'T' : ' ';

@@ -32,10 +32,19 @@ export function planDataTest(input: {
   readonly targetSchema: string;
 }): DataTestPlan {
   const { node, dialect } = input;
-  const limit = typeof node.config.limit === 'number' && node.config.limit >= 0 ? Math.floor(node.config.limit) : undefined;
-  const failing = limit === undefined ? input.selectSql : `SELECT * FROM (\n${input.selectSql}\n) AS __mdl_failing\nLIMIT ${limit}`;
+  const limit =
+    typeof node.config.limit === 'number' && node.config.limit >= 0
+      ? Math.floor(node.config.limit)
+      : undefined;
+  const failing =
+    limit === undefined
+      ? input.selectSql
+      : `SELECT * FROM (\n${input.selectSql}\n) AS __mdl_failing\nLIMIT ${limit}`;
   if (node.config.store_failures !== true) {
-    return { storeSteps: [], countSql: `SELECT count(*) AS failures FROM (\n${failing}\n) AS __mdl_test` };
+    return {
+      storeSteps: [],
+      countSql: `SELECT count(*) AS failures FROM (\n${failing}\n) AS __mdl_test`,
+    };
   }
   const auditRelation: RelationName = {
     ...(node.relation.catalog === undefined ? {} : { catalog: node.relation.catalog }),
@@ -44,8 +53,16 @@ export function planDataTest(input: {
   };
   return {
     storeSteps: [
-      { sql: dialect.createSchemaIfNotExists(auditRelation.catalog, auditRelation.schema), label: 'create audit schema', kind: 'exec' },
-      { sql: dialect.createTableAs(auditRelation, failing, { replace: true }), label: 'store failures', kind: 'exec' },
+      {
+        sql: dialect.createSchemaIfNotExists(auditRelation.catalog, auditRelation.schema),
+        label: 'create audit schema',
+        kind: 'exec',
+      },
+      {
+        sql: dialect.createTableAs(auditRelation, failing, { replace: true }),
+        label: 'store failures',
+        kind: 'exec',
+      },
     ],
     countSql: `SELECT count(*) AS failures FROM ${dialect.relation(auditRelation)}`,
     auditRelation,

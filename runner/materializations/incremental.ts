@@ -69,10 +69,18 @@ export const incrementalStrategy: Strategy<ModelNode> = (input) => {
         throw new MdlError(
           'E_SCHEMA_CHANGE',
           `${node.name}: the model's columns changed since the table was built: ${describeDiff(diff)}`,
-          { ...where, hint: 'set on_schema_change to append_new_columns or sync_all_columns, or run with --full-refresh' },
+          {
+            ...where,
+            hint: 'set on_schema_change to append_new_columns or sync_all_columns, or run with --full-refresh',
+          },
         );
       case 'append_new_columns':
-        for (const c of diff.added) steps.push({ sql: dialect.addColumn(rel, c), label: `add column ${c.name}`, kind: 'exec' });
+        for (const c of diff.added)
+          steps.push({
+            sql: dialect.addColumn(rel, c),
+            label: `add column ${c.name}`,
+            kind: 'exec',
+          });
         columns = [...diff.common, ...diff.added.map((c) => c.name)];
         break;
       case 'sync_all_columns':
@@ -83,20 +91,34 @@ export const incrementalStrategy: Strategy<ModelNode> = (input) => {
             { ...where, hint: 'run with --full-refresh to rebuild the table with the new types' },
           );
         }
-        for (const c of diff.removed) steps.push({ sql: dialect.dropColumn(rel, c.name), label: `drop column ${c.name}`, kind: 'exec' });
-        for (const c of diff.added) steps.push({ sql: dialect.addColumn(rel, c), label: `add column ${c.name}`, kind: 'exec' });
+        for (const c of diff.removed)
+          steps.push({
+            sql: dialect.dropColumn(rel, c.name),
+            label: `drop column ${c.name}`,
+            kind: 'exec',
+          });
+        for (const c of diff.added)
+          steps.push({
+            sql: dialect.addColumn(rel, c),
+            label: `add column ${c.name}`,
+            kind: 'exec',
+          });
         columns = [...diff.common, ...diff.added.map((c) => c.name)];
         break;
     }
   }
   const missingKeys = keys.filter((k) => !columns.some((c) => c.toLowerCase() === k.toLowerCase()));
   if (checkKeys && missingKeys.length > 0) {
-    throw new MdlError('E_CONFIG', `${node.name}: unique_key column(s) ${missingKeys.join(', ')} are not produced by the model and the table`, {
-      node: node.uniqueId,
-      file: node.originalFilePath,
-      line: node.line,
-      hint: 'make unique_key name columns the SELECT returns',
-    });
+    throw new MdlError(
+      'E_CONFIG',
+      `${node.name}: unique_key column(s) ${missingKeys.join(', ')} are not produced by the model and the table`,
+      {
+        node: node.uniqueId,
+        file: node.originalFilePath,
+        line: node.line,
+        hint: 'make unique_key name columns the SELECT returns',
+      },
+    );
   }
 
   const batchSelect = `SELECT * FROM ${dialect.relation(batch)}`;
@@ -105,20 +127,45 @@ export const incrementalStrategy: Strategy<ModelNode> = (input) => {
       if (checkKeys) {
         const keySet = new Set(keys.map((k) => k.toLowerCase()));
         const update = columns.filter((c) => !keySet.has(c.toLowerCase()));
-        steps.push({ sql: dialect.mergeInto(rel, batch, keys, update, columns), label: 'merge', kind: 'rows' });
+        steps.push({
+          sql: dialect.mergeInto(rel, batch, keys, update, columns),
+          label: 'merge',
+          kind: 'rows',
+        });
         break;
       }
-      steps.push({ sql: dialect.insertInto(rel, columns, batchSelect), label: 'append', kind: 'rows' });
+      steps.push({
+        sql: dialect.insertInto(rel, columns, batchSelect),
+        label: 'append',
+        kind: 'rows',
+      });
       break;
     case 'delete+insert':
-      if (checkKeys) steps.push({ sql: dialect.deleteMatchingKeys(rel, batch, keys), label: 'delete matching keys', kind: 'exec' });
-      steps.push({ sql: dialect.insertInto(rel, columns, batchSelect), label: 'insert', kind: 'rows' });
+      if (checkKeys)
+        steps.push({
+          sql: dialect.deleteMatchingKeys(rel, batch, keys),
+          label: 'delete matching keys',
+          kind: 'exec',
+        });
+      steps.push({
+        sql: dialect.insertInto(rel, columns, batchSelect),
+        label: 'insert',
+        kind: 'rows',
+      });
       break;
     case 'append':
-      steps.push({ sql: dialect.insertInto(rel, columns, batchSelect), label: 'append', kind: 'rows' });
+      steps.push({
+        sql: dialect.insertInto(rel, columns, batchSelect),
+        label: 'append',
+        kind: 'rows',
+      });
       break;
   }
-  const dropBatch: SqlStep = { sql: dialect.dropRelationIfExists(batch, 'table'), label: 'drop staged batch', kind: 'exec' };
+  const dropBatch: SqlStep = {
+    sql: dialect.dropRelationIfExists(batch, 'table'),
+    label: 'drop staged batch',
+    kind: 'exec',
+  };
   const plan: MaterializationPlan = dialect.capabilities.transactions
     ? { steps: [...steps, dropBatch], transaction: true, cleanup: [] }
     : { steps, transaction: false, cleanup: [dropBatch] };

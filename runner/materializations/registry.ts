@@ -23,12 +23,16 @@ export function strategyFor(node: ExecutableNode): Strategy {
   const m = node.resourceType === 'seed' ? 'seed' : node.config.materialized;
   const s = strategies[m];
   if (s === undefined) {
-    throw new MdlError('E_CONFIG', `no materialization '${m}' for ${node.resourceType} ${node.name}`, {
-      node: node.uniqueId,
-      file: node.originalFilePath,
-      line: node.line,
-      hint: `use one of: ${Object.keys(strategies).join(', ')}`,
-    });
+    throw new MdlError(
+      'E_CONFIG',
+      `no materialization '${m}' for ${node.resourceType} ${node.name}`,
+      {
+        node: node.uniqueId,
+        file: node.originalFilePath,
+        line: node.line,
+        hint: `use one of: ${Object.keys(strategies).join(', ')}`,
+      },
+    );
   }
   return s;
 }

@@ -4,7 +4,11 @@ import type { ColumnDef } from '../dialects/dialect.js';
 export interface SchemaDiff {
   readonly added: readonly ColumnDef[];
   readonly removed: readonly ColumnDef[];
-  readonly typeChanged: readonly { readonly name: string; readonly from: string; readonly to: string }[];
+  readonly typeChanged: readonly {
+    readonly name: string;
+    readonly from: string;
+    readonly to: string;
+  }[];
   /** Existing column names (as the table spells them) that the SELECT also produces. */
   readonly common: readonly string[];
 }
@@ -12,7 +16,10 @@ export interface SchemaDiff {
 const norm = (t: string): string => t.replace(/\s+/g, '').toUpperCase();
 
 /** Compares table columns with SELECT columns. */
-export function diffColumns(existing: readonly ColumnDef[], incoming: readonly ColumnDef[]): SchemaDiff {
+export function diffColumns(
+  existing: readonly ColumnDef[],
+  incoming: readonly ColumnDef[],
+): SchemaDiff {
   const inc = new Map(incoming.map((c) => [c.name.toLowerCase(), c]));
   const ex = new Map(existing.map((c) => [c.name.toLowerCase(), c]));
   const common: string[] = [];
@@ -25,7 +32,8 @@ export function diffColumns(existing: readonly ColumnDef[], incoming: readonly C
       continue;
     }
     common.push(c.name);
-    if (norm(other.type) !== norm(c.type)) typeChanged.push({ name: c.name, from: c.type, to: other.type });
+    if (norm(other.type) !== norm(c.type))
+      typeChanged.push({ name: c.name, from: c.type, to: other.type });
   }
   const added = incoming.filter((c) => !ex.has(c.name.toLowerCase()));
   return { added, removed, typeChanged, common };
@@ -34,10 +42,13 @@ export function diffColumns(existing: readonly ColumnDef[], incoming: readonly C
 /** `added a (INTEGER); removed b; type changed c (INTEGER → VARCHAR)`, for messages. */
 export function describeDiff(d: SchemaDiff): string {
   const parts: string[] = [];
-  if (d.added.length > 0) parts.push(`added ${d.added.map((c) => `${c.name} (${c.type})`).join(', ')}`);
+  if (d.added.length > 0)
+    parts.push(`added ${d.added.map((c) => `${c.name} (${c.type})`).join(', ')}`);
   if (d.removed.length > 0) parts.push(`removed ${d.removed.map((c) => c.name).join(', ')}`);
   if (d.typeChanged.length > 0) {
-    parts.push(`type changed ${d.typeChanged.map((c) => `${c.name} (${c.from} → ${c.to})`).join(', ')}`);
+    parts.push(
+      `type changed ${d.typeChanged.map((c) => `${c.name} (${c.from} → ${c.to})`).join(', ')}`,
+    );
   }
   return parts.join('; ');
 }

@@ -9,9 +9,18 @@ import { tableSwapPlan } from './table-swap.js';
  * (DELETE + INSERT in one transaction: dependants and grants stay); otherwise — first load,
  * changed columns or `--full-refresh` — the table is rebuilt and swapped atomically.
  */
-export const seedStrategy: Strategy<SeedNode> = ({ node, dialect, state, selectSql, selectColumns, options }) => {
+export const seedStrategy: Strategy<SeedNode> = ({
+  node,
+  dialect,
+  state,
+  selectSql,
+  selectColumns,
+  options,
+}) => {
   const sameShape =
-    state.exists && state.kind === 'table' && isSameSchema(diffColumns(state.columns, selectColumns));
+    state.exists &&
+    state.kind === 'table' &&
+    isSameSchema(diffColumns(state.columns, selectColumns));
   if (!sameShape || options.fullRefresh || !dialect.capabilities.transactions) {
     return tableSwapPlan(dialect, node.relation, state, selectSql, options.runId);
   }

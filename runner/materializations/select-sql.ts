@@ -24,7 +24,9 @@ export function stripTrailingSemicolon(sql: string): string {
 export function inlineCtes(sql: string, ctes: readonly Cte[]): string {
   const body = stripTrailingSemicolon(sql);
   if (ctes.length === 0) return body;
-  const defs = ctes.map((c) => `${cteName(c)} AS (\n${stripTrailingSemicolon(c.sql)}\n)`).join(',\n');
+  const defs = ctes
+    .map((c) => `${cteName(c)} AS (\n${stripTrailingSemicolon(c.sql)}\n)`)
+    .join(',\n');
   const m = LEADING_WITH.exec(body);
   if (m !== null) return `${m[1] ?? ''}WITH${m[2] ?? ''} ${defs},\n${body.slice(m[0].length)}`;
   return `WITH ${defs}\n${body}`;

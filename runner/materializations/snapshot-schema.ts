@@ -43,7 +43,8 @@ export function normalizeType(type: string): string {
     'STRING[]': 'VARCHAR[]',
     'ARRAY<STRING>': 'VARCHAR[]',
   };
-  return aliases[t] ?? t;
+  // Spacing inside nested types differs between DESCRIBE and information_schema.
+  return (aliases[t] ?? t).replace(/\s+/g, '');
 }
 
 function located(node: SnapshotNode): { file: string; line: number; node: string } {

@@ -106,13 +106,17 @@ export function stagedChangesSql(ctx: SnapshotSqlContext, plan: SnapshotSchemaPl
     keys.map((k) => d.nullSafeEquals(`${a}.${q(k)}`, `${b}.${q(k)}`)).join(' AND ');
 
   const ctes: string[] = [];
-  ctes.push(`__mdl_src AS (\n  SELECT *, TRUE AS __mdl_present FROM (\n${ctx.selectSql}\n  ) AS b\n)`);
+  ctes.push(
+    `__mdl_src AS (\n  SELECT *, TRUE AS __mdl_present FROM (\n${ctx.selectSql}\n  ) AS b\n)`,
+  );
   const curCols = [
     ...keys.map((k) => q(k)),
     `${q(m.scd_id)} AS __mdl_cur_scd_id`,
     `${q(m.valid_from)} AS __mdl_cur_valid_from`,
     `${q(m.updated_at)} AS __mdl_cur_updated_at`,
-    newRecord ? `COALESCE(${q(m.is_deleted)}, FALSE) AS __mdl_cur_deleted` : 'FALSE AS __mdl_cur_deleted',
+    newRecord
+      ? `COALESCE(${q(m.is_deleted)}, FALSE) AS __mdl_cur_deleted`
+      : 'FALSE AS __mdl_cur_deleted',
     ...curData.map((c) => `${q(c.name)} AS ${curAlias.get(lower(c.name)) ?? ''}`),
   ];
   ctes.push(
@@ -138,7 +142,9 @@ export function stagedChangesSql(ctx: SnapshotSqlContext, plan: SnapshotSchemaPl
   const action = [
     'CASE',
     ...(detectDeletes
-      ? ["    WHEN s.__mdl_present IS NULL THEN CASE WHEN NOT c.__mdl_cur_deleted THEN 'delete' END"]
+      ? [
+          "    WHEN s.__mdl_present IS NULL THEN CASE WHEN NOT c.__mdl_cur_deleted THEN 'delete' END",
+        ]
       : []),
     "    WHEN c.__mdl_cur_scd_id IS NULL THEN 'insert'",
     "    WHEN c.__mdl_cur_deleted THEN 'reopen'",

@@ -33,12 +33,16 @@ export function planSnapshot(
   const { node, dialect, state } = input;
   const spec = snapshotSpec(node);
   if (state.exists && state.kind === 'view') {
-    throw new MdlError('E_SNAPSHOT', `snapshot relation ${dialect.relation(node.relation)} is a view`, {
-      file: node.originalFilePath,
-      line: node.line,
-      node: node.uniqueId,
-      hint: 'drop the view (a snapshot keeps history in a table) or change the snapshot alias',
-    });
+    throw new MdlError(
+      'E_SNAPSHOT',
+      `snapshot relation ${dialect.relation(node.relation)} is a view`,
+      {
+        file: node.originalFilePath,
+        line: node.line,
+        node: node.uniqueId,
+        hint: 'drop the view (a snapshot keeps history in a table) or change the snapshot alias',
+      },
+    );
   }
   validateSourceColumns(node, spec, input.selectColumns);
   const plan = planSnapshotSchema(
@@ -104,10 +108,18 @@ export function describeDuplicateKeys(
 ): string {
   const keys = rows.slice(0, 10).map((r) => {
     const parts = uniqueKey.map((k) => {
-      const v = r[k] ?? Object.entries(r).find(([name]) => name.toLowerCase() === k.toLowerCase())?.[1];
-      return `${k}=${v === null || v === undefined ? 'NULL' : String(v)}`;
+      const v =
+        r[k] ?? Object.entries(r).find(([name]) => name.toLowerCase() === k.toLowerCase())?.[1];
+      return `${k}=${keyText(v)}`;
     });
     return `(${parts.join(', ')})`;
   });
   return `${message}: ${keys.join(', ')}`;
+}
+
+function keyText(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `${v}`;
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
 }

@@ -43,12 +43,20 @@ export function tableSwapPlan(
   }
   const steps: SqlStep[] = [];
   if (state.exists && state.kind === 'view') {
-    steps.push({ sql: dialect.dropRelationIfExists(rel, 'view'), label: 'drop previous view', kind: 'exec' });
+    steps.push({
+      sql: dialect.dropRelationIfExists(rel, 'view'),
+      label: 'drop previous view',
+      kind: 'exec',
+    });
   }
   if (checks !== undefined) {
     // Without transactions the checks must pass before the target is touched.
     const tmp = tempRelation(rel, 'tmp', runId);
-    steps.push({ sql: dialect.createTableAs(tmp, selectSql, { replace: true }), label: 'build temp table', kind: 'exec' });
+    steps.push({
+      sql: dialect.createTableAs(tmp, selectSql, { replace: true }),
+      label: 'build temp table',
+      kind: 'exec',
+    });
     steps.push(...checks(tmp));
     steps.push({
       sql: dialect.createTableAs(rel, `SELECT * FROM ${dialect.relation(tmp)}`, { replace: true }),
@@ -58,9 +66,15 @@ export function tableSwapPlan(
     return {
       steps,
       transaction: false,
-      cleanup: [{ sql: dialect.dropRelationIfExists(tmp, 'table'), label: 'drop temp table', kind: 'exec' }],
+      cleanup: [
+        { sql: dialect.dropRelationIfExists(tmp, 'table'), label: 'drop temp table', kind: 'exec' },
+      ],
     };
   }
-  steps.push({ sql: dialect.createTableAs(rel, selectSql, { replace: true }), label: 'replace table', kind: 'rows' });
+  steps.push({
+    sql: dialect.createTableAs(rel, selectSql, { replace: true }),
+    label: 'replace table',
+    kind: 'rows',
+  });
   return { steps, transaction: false, cleanup: [] };
 }

@@ -43,7 +43,11 @@ export function meets(t: Threshold, failures: number): boolean {
 /** Test outcome by dbt's rules: error severity → fail if error_if, else warn if warn_if, else pass. */
 export function testStatus(
   failures: number,
-  config: { readonly severity?: 'warn' | 'error'; readonly warn_if?: string; readonly error_if?: string },
+  config: {
+    readonly severity?: 'warn' | 'error';
+    readonly warn_if?: string;
+    readonly error_if?: string;
+  },
   where: ErrorLocation,
 ): 'pass' | 'warn' | 'fail' {
   const warnIf = parseThreshold(config.warn_if ?? '!=0', 'warn_if', where);

@@ -6,11 +6,19 @@ import type { Strategy } from './strategy.js';
  * earlier materialization is dropped first, in the same transaction.
  */
 export const viewStrategy: Strategy<ModelNode> = ({ node, dialect, state, selectSql }) => {
-  const create = { sql: dialect.createView(node.relation, selectSql), label: 'create view', kind: 'exec' } as const;
+  const create = {
+    sql: dialect.createView(node.relation, selectSql),
+    label: 'create view',
+    kind: 'exec',
+  } as const;
   if (state.exists && state.kind === 'table') {
     return {
       steps: [
-        { sql: dialect.dropRelationIfExists(node.relation, 'table'), label: 'drop previous table', kind: 'exec' },
+        {
+          sql: dialect.dropRelationIfExists(node.relation, 'table'),
+          label: 'drop previous table',
+          kind: 'exec',
+        },
         create,
       ],
       transaction: dialect.capabilities.transactions,

@@ -40,10 +40,14 @@ export function resolveConfigString(
   const bare = BARE_ENV.exec(raw);
   if (bare !== null) {
     const v = lookup(bare);
-    return missing === undefined ? { kind: 'value', value: v } : { kind: 'missing-env', name: missing };
+    return missing === undefined
+      ? { kind: 'value', value: v }
+      : { kind: 'missing-env', name: missing };
   }
   const out = raw.replace(ENV_IN_BRACES, (...args: string[]) => lookup(args));
-  return missing === undefined ? { kind: 'value', value: out } : { kind: 'missing-env', name: missing };
+  return missing === undefined
+    ? { kind: 'value', value: out }
+    : { kind: 'missing-env', name: missing };
 }
 
 /** True for a deferred secret reference. */

@@ -67,7 +67,12 @@ export function readFolderConfig(
   const keys = Object.keys(m);
   const own = keys.filter((k) => k.startsWith('+') || KNOWN_CONFIG_KEYS.has(k));
   if (own.length === 0 && keys.length === 1 && keys[0] === projectName) {
-    return readFolderConfig(r, childPath(path, projectName), r.map(childPath(path, projectName), m[projectName]), projectName);
+    return readFolderConfig(
+      r,
+      childPath(path, projectName),
+      r.map(childPath(path, projectName), m[projectName]),
+      projectName,
+    );
   }
   const config: Record<string, unknown> = {};
   const children: Record<string, FolderConfig> = {};
@@ -79,7 +84,11 @@ export function readFolderConfig(
       const sub = r.map(p, v);
       if (sub === undefined) {
         if (v !== null && v !== undefined)
-          r.error(p, `'${k}' is neither a config key nor a folder`, `write config keys with a '+' prefix (+${k}: …), or nest a folder as a mapping`);
+          r.error(
+            p,
+            `'${k}' is neither a config key nor a folder`,
+            `write config keys with a '+' prefix (+${k}: …), or nest a folder as a mapping`,
+          );
         continue;
       }
       children[k] = readFolderConfig(r, p, sub, projectName);

@@ -4,6 +4,7 @@ import { Diagnostics } from '../errors/diagnostics.js';
 import { MdlError } from '../errors/mdl-error.js';
 import { readFolderConfig } from './folder-config.js';
 import { readPropertiesFile } from './load-properties.js';
+import { PropertiesCache } from './properties-cache.js';
 import { loadTargets } from './load-targets.js';
 import { listFiles, readProjectFile, sha256 } from './project-files.js';
 import type { NamedSelector, NodeProperties, Project, SourceProperties } from './types.js';
@@ -17,13 +18,35 @@ export interface LoadProjectOptions {
   /** Target to validate strictly (env vars); default = targets.yml `default:`. */
   readonly targetName?: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reuse validated YAML properties from `<target>/.mdl-cache/` (default true). */
+  readonly useCache?: boolean;
 }
 
 const PROJECT_KEYS = [
-  'name', 'version', 'config-version', 'profile', 'model-paths', 'seed-paths', 'macro-paths',
-  'test-paths', 'snapshot-paths', 'analysis-paths', 'docs-paths', 'target-path', 'clean-targets',
-  'vars', 'models', 'seeds', 'snapshots', 'data_tests', 'tests', 'require-dbt-version', 'quoting',
-  'on-run-start', 'on-run-end', 'targets-path',
+  'name',
+  'version',
+  'config-version',
+  'profile',
+  'model-paths',
+  'seed-paths',
+  'macro-paths',
+  'test-paths',
+  'snapshot-paths',
+  'analysis-paths',
+  'docs-paths',
+  'target-path',
+  'clean-targets',
+  'vars',
+  'models',
+  'seeds',
+  'snapshots',
+  'data_tests',
+  'tests',
+  'require-dbt-version',
+  'quoting',
+  'on-run-start',
+  'on-run-end',
+  'targets-path',
 ];
 
 /**
@@ -35,14 +58,19 @@ export async function loadProject(opts: LoadProjectOptions): Promise<Project> {
   await Promise.resolve(); // async by contract: callers may later stream large projects
   const dir = path.resolve(opts.projectDir);
   const diagnostics = new Diagnostics();
-  const projectYml = readText(dir, 'project.yml', 'create project.yml with at least `name:` (or pass --project-dir)');
+  const projectYml = readText(
+    dir,
+    'project.yml',
+    'create project.yml with at least `name:` (or pass --project-dir)',
+  );
   const data = parseYaml(projectYml, 'project.yml', diagnostics);
   diagnostics.throwIfAny('project.yml is invalid');
   const r = new YamlReader(data!, diagnostics);
   const root = r.map('', data!.value) ?? {};
   r.knownKeys('', root, PROJECT_KEYS);
   const name = r.requiredString('name', root.name) ?? 'project';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) r.error('name', 'expected letters, digits and _ (it is used in unique ids)');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    r.error('name', 'expected letters, digits and _ (it is used in unique ids)');
   const paths = (key: string, def: string): readonly string[] => {
     const list = root[key] === undefined ? [def] : r.stringList(key, root[key]);
     return list.map((p) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, ''));
@@ -58,43 +86,85 @@ export async function loadProject(opts: LoadProjectOptions): Promise<Project> {
   const modelConfig = readFolderConfig(r, 'models', r.map('models', root.models), name);
   const seedConfig = readFolderConfig(r, 'seeds', r.map('seeds', root.seeds), name);
   const snapshotConfig = readFolderConfig(r, 'snapshots', r.map('snapshots', root.snapshots), name);
-  const testConfig = readFolderConfig(r, root.data_tests === undefined ? 'tests' : 'data_tests', r.map('data_tests', testBlock), name);
+  const testConfig = readFolderConfig(
+    r,
+    root.data_tests === undefined ? 'tests' : 'data_tests',
+    r.map('data_tests', testBlock),
+    name,
+  );
 
   // targets.yml
   const targetsRel = r.string('targets-path', root['targets-path']) ?? 'configs/targets.yml';
-  const targetsText = readText(dir, targetsRel, 'create configs/targets.yml with `default:` and `targets:` (see README)');
+  const targetsText = readText(
+    dir,
+    targetsRel,
+    'create configs/targets.yml with `default:` and `targets:` (see README)',
+  );
   const targetsData = parseYaml(targetsText, targetsRel, diagnostics);
-  const targets = targetsData === undefined ? undefined : loadTargets(targetsData, { projectDir: dir, ...(opts.targetName === undefined ? {} : { targetName: opts.targetName }), env: opts.env }, diagnostics);
+  const targets =
+    targetsData === undefined
+      ? undefined
+      : loadTargets(
+          targetsData,
+          {
+            projectDir: dir,
+            ...(opts.targetName === undefined ? {} : { targetName: opts.targetName }),
+            env: opts.env,
+          },
+          diagnostics,
+        );
 
   // selectors.yml (raw; graph/ validates definitions)
-  const selectorsText = fs.existsSync(path.join(dir, 'selectors.yml')) ? readText(dir, 'selectors.yml', '') : '';
+  const selectorsText = fs.existsSync(path.join(dir, 'selectors.yml'))
+    ? readText(dir, 'selectors.yml', '')
+    : '';
   const selectors = selectorsText === '' ? [] : readSelectors(selectorsText, diagnostics);
 
   // files
-  const sqlUnder = (roots: readonly string[]): string[] => roots.flatMap((p) => listFiles(dir, p, ['.sql']));
+  const sqlUnder = (roots: readonly string[]): string[] =>
+    roots.flatMap((p) => listFiles(dir, p, ['.sql']));
   const snapshotFileSet = new Set(sqlUnder(snapshotPaths));
-  const modelFiles = sqlUnder(modelPaths).filter((f) => !snapshotFileSet.has(f)).map((f) => readProjectFile(dir, f));
+  const modelFiles = sqlUnder(modelPaths)
+    .filter((f) => !snapshotFileSet.has(f))
+    .map((f) => readProjectFile(dir, f));
   const snapshotFiles = [...snapshotFileSet].sort().map((f) => readProjectFile(dir, f));
   const testFiles = sqlUnder(testPaths).map((f) => readProjectFile(dir, f));
-  const macroFiles = macroPaths.flatMap((p) => listFiles(dir, p, ['.sql', '.njk'])).map((f) => readProjectFile(dir, f));
-  const seedFiles = seedPaths.flatMap((p) => listFiles(dir, p, ['.csv'])).map((f) => ({ path: f, hash: sha256(fs.readFileSync(path.join(dir, f), 'utf8')) }));
+  const macroFiles = macroPaths
+    .flatMap((p) => listFiles(dir, p, ['.sql', '.njk']))
+    .map((f) => readProjectFile(dir, f));
+  const seedFiles = seedPaths
+    .flatMap((p) => listFiles(dir, p, ['.csv']))
+    .map((f) => ({ path: f, hash: sha256(fs.readFileSync(path.join(dir, f), 'utf8')) }));
 
   // YAML properties next to models, seeds and snapshots
   const nodes: NodeProperties[] = [];
   const sources: SourceProperties[] = [];
-  const ymlFiles = [...new Set([...modelPaths, ...seedPaths, ...snapshotPaths].flatMap((p) => listFiles(dir, p, ['.yml', '.yaml'])))].sort();
+  const ymlFiles = [
+    ...new Set(
+      [...modelPaths, ...seedPaths, ...snapshotPaths].flatMap((p) =>
+        listFiles(dir, p, ['.yml', '.yaml']),
+      ),
+    ),
+  ].sort();
   const propertyHashes: string[] = [];
+  const cache = opts.useCache === false ? undefined : PropertiesCache.load(targetPath);
   for (const f of ymlFiles) {
     const file = readProjectFile(dir, f);
     propertyHashes.push(`${f}:${file.hash}`);
-    const yd = parseYaml(file.content, f, diagnostics);
-    if (yd === undefined) continue;
-    const props = readPropertiesFile(new YamlReader(yd, diagnostics));
+    let props = cache?.get(f, file.hash);
+    if (props === undefined) {
+      const before = diagnostics.size;
+      const yd = parseYaml(file.content, f, diagnostics);
+      if (yd === undefined) continue;
+      props = readPropertiesFile(new YamlReader(yd, diagnostics));
+      if (diagnostics.size === before) cache?.set(f, file.hash, props);
+    }
     nodes.push(...props.nodes);
     sources.push(...props.sources);
   }
   reportDuplicateSources(sources, diagnostics);
   diagnostics.throwIfAny('project is invalid');
+  cache?.save();
 
   return {
     name,
@@ -127,7 +197,11 @@ function readText(dir: string, rel: string, hint: string): string {
   try {
     return fs.readFileSync(path.join(dir, rel), 'utf8');
   } catch (err) {
-    throw new MdlError('E_FILE_NOT_FOUND', `cannot read ${rel} in ${dir}`, { file: rel, hint, cause: err });
+    throw new MdlError('E_FILE_NOT_FOUND', `cannot read ${rel} in ${dir}`, {
+      file: rel,
+      hint,
+      cause: err,
+    });
   }
 }
 
@@ -158,12 +232,25 @@ function readSelectors(text: string, diagnostics: Diagnostics): readonly NamedSe
   return out;
 }
 
-function reportDuplicateSources(sources: readonly SourceProperties[], diagnostics: Diagnostics): void {
+function reportDuplicateSources(
+  sources: readonly SourceProperties[],
+  diagnostics: Diagnostics,
+): void {
   const seen = new Map<string, SourceProperties>();
   for (const s of sources) {
     const prev = seen.get(s.name);
     if (prev !== undefined) {
-      diagnostics.add(new MdlError('E_DUPLICATE_NODE', `source '${s.name}' is declared twice (also at ${prev.origin.file}:${prev.origin.line})`, { file: s.origin.file, line: s.origin.line, hint: 'merge the two declarations into one `sources:` entry' }));
+      diagnostics.add(
+        new MdlError(
+          'E_DUPLICATE_NODE',
+          `source '${s.name}' is declared twice (also at ${prev.origin.file}:${prev.origin.line})`,
+          {
+            file: s.origin.file,
+            line: s.origin.line,
+            hint: 'merge the two declarations into one `sources:` entry',
+          },
+        ),
+      );
     } else seen.set(s.name, s);
   }
 }

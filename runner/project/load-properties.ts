@@ -6,11 +6,22 @@ import type {
   TestDeclaration,
 } from './types.js';
 import { childPath } from './yaml-data.js';
-import { describe, isPlainMap, YamlReader } from './yaml-reader.js';
+import { describe, isPlainMap } from './yaml-reader.js';
+import type { YamlReader } from './yaml-reader.js';
 import type { YamlMap } from './yaml-reader.js';
 
 /** Keys of a test entry's arguments that are really test config (older dbt style). */
-const TEST_CONFIG_KEYS = ['severity', 'where', 'warn_if', 'error_if', 'limit', 'store_failures', 'tags', 'enabled', 'meta'];
+const TEST_CONFIG_KEYS = [
+  'severity',
+  'where',
+  'warn_if',
+  'error_if',
+  'limit',
+  'store_failures',
+  'tags',
+  'enabled',
+  'meta',
+];
 
 /** What one YAML properties file declares. */
 export interface FileProperties {
@@ -25,7 +36,20 @@ export interface FileProperties {
 export function readPropertiesFile(r: YamlReader): FileProperties {
   const root = r.map('', r.data.value);
   if (root === undefined) return { nodes: [], sources: [] };
-  r.knownKeys('', root, ['version', 'models', 'seeds', 'snapshots', 'sources', 'macros', 'exposures', 'metrics', 'semantic_models', 'data_tests', 'unit_tests', 'groups']);
+  r.knownKeys('', root, [
+    'version',
+    'models',
+    'seeds',
+    'snapshots',
+    'sources',
+    'macros',
+    'exposures',
+    'metrics',
+    'semantic_models',
+    'data_tests',
+    'unit_tests',
+    'groups',
+  ]);
   const nodes: NodeProperties[] = [];
   for (const kind of ['model', 'seed', 'snapshot'] as const) {
     const key = `${kind}s`;
@@ -42,13 +66,32 @@ export function readPropertiesFile(r: YamlReader): FileProperties {
   return { nodes, sources };
 }
 
-function readNode(r: YamlReader, p: string, entry: unknown, kind: NodeProperties['kind']): NodeProperties | undefined {
+function readNode(
+  r: YamlReader,
+  p: string,
+  entry: unknown,
+  kind: NodeProperties['kind'],
+): NodeProperties | undefined {
   const m = r.map(p, entry);
   if (m === undefined) {
     if (entry === null) r.error(p, 'expected a mapping with at least `name:`');
     return undefined;
   }
-  r.knownKeys(p, m, ['name', 'description', 'config', 'meta', 'columns', 'tests', 'data_tests', 'docs', 'access', 'group', 'latest_version', 'versions', 'constraints']);
+  r.knownKeys(p, m, [
+    'name',
+    'description',
+    'config',
+    'meta',
+    'columns',
+    'tests',
+    'data_tests',
+    'docs',
+    'access',
+    'group',
+    'latest_version',
+    'versions',
+    'constraints',
+  ]);
   const name = r.requiredString(childPath(p, 'name'), m.name);
   if (name === undefined) return undefined;
   return {
@@ -72,7 +115,19 @@ function readColumns(r: YamlReader, p: string, v: unknown): readonly ColumnPrope
       if (entry === null) r.error(cp, 'expected a mapping with at least `name:`');
       return;
     }
-    r.knownKeys(cp, m, ['name', 'description', 'data_type', 'meta', 'tags', 'tests', 'data_tests', 'quote', 'constraints', 'policy_tags', 'config']);
+    r.knownKeys(cp, m, [
+      'name',
+      'description',
+      'data_type',
+      'meta',
+      'tags',
+      'tests',
+      'data_tests',
+      'quote',
+      'constraints',
+      'policy_tags',
+      'config',
+    ]);
     const name = r.requiredString(childPath(cp, 'name'), m.name);
     if (name === undefined) return;
     const dataType = r.string(childPath(cp, 'data_type'), m.data_type);
@@ -111,7 +166,10 @@ function readTest(r: YamlReader, p: string, entry: unknown): TestDeclaration | u
     return { name: entry.trim(), args: {}, config: {}, origin: r.origin(p) };
   }
   if (!isPlainMap(entry) || Object.keys(entry).length !== 1) {
-    r.error(p, `expected a test name or a mapping {test_name: {arguments…}}, got ${describe(entry)}`);
+    r.error(
+      p,
+      `expected a test name or a mapping {test_name: {arguments…}}, got ${describe(entry)}`,
+    );
     return undefined;
   }
   const [name, rawArgs] = Object.entries(entry)[0] as [string, unknown];
@@ -119,7 +177,9 @@ function readTest(r: YamlReader, p: string, entry: unknown): TestDeclaration | u
   const argsMap = rawArgs === null ? {} : r.map(ap, rawArgs);
   if (argsMap === undefined) return undefined;
   const args: Record<string, unknown> = {};
-  let config: Record<string, unknown> = { ...(r.map(childPath(ap, 'config'), argsMap.config) ?? {}) };
+  let config: Record<string, unknown> = {
+    ...(r.map(childPath(ap, 'config'), argsMap.config) ?? {}),
+  };
   for (const [k, v] of Object.entries(argsMap)) {
     if (k === 'config') continue;
     if (k === 'arguments' && isPlainMap(v)) Object.assign(args, v);
@@ -132,17 +192,46 @@ function readTest(r: YamlReader, p: string, entry: unknown): TestDeclaration | u
 function readSource(r: YamlReader, p: string, entry: unknown): SourceProperties | undefined {
   const m = r.map(p, entry);
   if (m === undefined) return undefined;
-  r.knownKeys(p, m, ['name', 'description', 'schema', 'database', 'catalog', 'meta', 'tables', 'config', 'loader', 'freshness', 'loaded_at_field', 'tags', 'quoting']);
+  r.knownKeys(p, m, [
+    'name',
+    'description',
+    'schema',
+    'database',
+    'catalog',
+    'meta',
+    'tables',
+    'config',
+    'loader',
+    'freshness',
+    'loaded_at_field',
+    'tags',
+    'quoting',
+  ]);
   const name = r.requiredString(childPath(p, 'name'), m.name);
   if (name === undefined) return undefined;
-  const catalog = r.string(childPath(p, 'catalog'), m.catalog) ?? r.string(childPath(p, 'database'), m.database);
+  const catalog =
+    r.string(childPath(p, 'catalog'), m.catalog) ?? r.string(childPath(p, 'database'), m.database);
   const tables: SourceTableProperties[] = [];
   const tp = childPath(p, 'tables');
   r.list(tp, m.tables).forEach((t, i) => {
     const ip = childPath(tp, i);
     const tm = r.map(ip, t);
     if (tm === undefined) return;
-    r.knownKeys(ip, tm, ['name', 'identifier', 'description', 'meta', 'columns', 'tests', 'data_tests', 'external', 'config', 'loaded_at_field', 'freshness', 'tags', 'quoting']);
+    r.knownKeys(ip, tm, [
+      'name',
+      'identifier',
+      'description',
+      'meta',
+      'columns',
+      'tests',
+      'data_tests',
+      'external',
+      'config',
+      'loaded_at_field',
+      'freshness',
+      'tags',
+      'quoting',
+    ]);
     const tname = r.requiredString(childPath(ip, 'name'), tm.name);
     if (tname === undefined) return;
     const identifier = r.string(childPath(ip, 'identifier'), tm.identifier);

@@ -153,7 +153,8 @@ function readTarget(
       const settingsMap = r.map(childPath(p, 'settings'), m.settings) ?? {};
       const settings: Record<string, string | number | boolean> = {};
       for (const [k, v] of Object.entries(settingsMap)) {
-        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') settings[k] = v;
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+          settings[k] = v;
         else r.error(childPath(childPath(p, 'settings'), k), 'expected a scalar value');
       }
       const database = str('database');
@@ -174,7 +175,8 @@ function readTarget(
       const host = required('host');
       const httpPath = required('http_path');
       const catalog = str('catalog');
-      if (catalog === undefined && !missing) r.error(childPath(p, 'catalog'), 'is required for a databricks target');
+      if (catalog === undefined && !missing)
+        r.error(childPath(p, 'catalog'), 'is required for a databricks target');
       const auth = str('auth') ?? 'pat';
       if (auth !== 'pat' && auth !== 'oauth-m2m' && auth !== 'azure-ad')
         r.error(childPath(p, 'auth'), 'expected one of pat, oauth-m2m, azure-ad');
@@ -183,7 +185,8 @@ function readTarget(
       const clientSecret = value('client_secret');
       const tenantId = value('tenant_id');
       const createCatalogs = bool('create_catalogs', false);
-      if (missing || host === undefined || httpPath === undefined || catalog === undefined) return undefined;
+      if (missing || host === undefined || httpPath === undefined || catalog === undefined)
+        return undefined;
       return {
         type,
         name,

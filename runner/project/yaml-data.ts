@@ -2,6 +2,8 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yam
 import type { Node as YamlNode, Document } from 'yaml';
 import type { Diagnostics } from '../errors/diagnostics.js';
 import { MdlError } from '../errors/mdl-error.js';
+import { fastParseYaml } from './fast-yaml.js';
+import { childPath } from './yaml-data-path.js';
 
 /**
  * A parsed YAML file as plain JS plus the 1-based line of every value path
@@ -14,11 +16,7 @@ export interface YamlData {
   readonly lines: Readonly<Record<string, number>>;
 }
 
-/** Joins a parent path and a key or index the way messages show it. */
-export function childPath(parent: string, key: string | number): string {
-  if (typeof key === 'number') return `${parent}[${key}]`;
-  return parent === '' ? key : `${parent}.${key}`;
-}
+export { childPath };
 
 /** Line of `path`, or of its nearest ancestor that has one. */
 export function lineOf(data: YamlData, path: string): number {
@@ -41,11 +39,13 @@ export function parseYaml(
   file: string,
   diagnostics: Diagnostics,
 ): YamlData | undefined {
+  const fast = fastParseYaml(content);
+  if (fast !== undefined) return { file, ...fast };
   const lineCounter = new LineCounter();
   const doc = parseDocument(content, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      const pos = e.linePos?.[0];
+      const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
       diagnostics.add(
         new MdlError('E_YAML_PARSE', `malformed YAML: ${firstLine(e.message)}`, {
           file,

@@ -37,13 +37,29 @@ export function normalizeQuarantine(raw: unknown, where: ErrorLocation): Quarant
   return rules;
 }
 
+/**
+ * For the compiler, BEFORE it renders templated config strings: the normalised rules (so macro
+ * rules such as `{valid_npi: npi}` become `{{ quarantine_valid_npi('npi') }}` and get rendered),
+ * or the raw value unchanged when it is invalid (postProcessConfig then reports the E_CONFIG).
+ */
+export function preNormalizeQuarantine(raw: unknown, where: ErrorLocation): unknown {
+  try {
+    return normalizeQuarantine(raw, where);
+  } catch (err) {
+    if (err instanceof MdlError) return raw;
+    throw err;
+  }
+}
+
 /** Renders the `when` of rules that still hold a template (macro rules) with the given renderer. */
 export function renderQuarantineRules(
   rules: readonly QuarantineRule[],
   render: (template: string) => string,
 ): QuarantineRule[] {
   return rules.map((r) =>
-    r.when.includes('{{') || r.when.includes('{%') ? { name: r.name, when: render(r.when).trim() } : r,
+    r.when.includes('{{') || r.when.includes('{%')
+      ? { name: r.name, when: render(r.when).trim() }
+      : r,
   );
 }
 
@@ -124,7 +140,8 @@ function fromMapping(m: Record<string, unknown>, where: ErrorLocation): Quaranti
   for (const [key, value] of Object.entries(m)) {
     switch (key) {
       case 'not_null':
-        for (const c of columns(where, key, value)) out.push({ name: `not_null:${c}`, when: `${c} IS NULL` });
+        for (const c of columns(where, key, value))
+          out.push({ name: `not_null:${c}`, when: `${c} IS NULL` });
         break;
       case 'not_null_or_literal_null':
         for (const c of columns(where, key, value)) {

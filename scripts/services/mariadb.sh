@@ -9,8 +9,9 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SVC="$REPO/.services"
 DATA="$SVC/mariadb"
 PORT="${MDL_MARIADB_PORT:-33069}"
-SOCK="$SVC/mariadb.sock"
-PIDFILE="$SVC/mariadb.pid"
+RUN="$SVC/mariadb-run"
+SOCK="$RUN/mariadb.sock"
+PIDFILE="$RUN/mariadb.pid"
 DB=mdl_test
 USER_NAME=mdl
 PASS=mdl_test_pw
@@ -42,6 +43,28 @@ ensure_installed() {
 # mysqld refuses to run as root unless told --user; run it as the `mysql` OS user when root.
 run_user() { if [ "$(id -u)" = "0" ]; then echo mysql; else id -un; fi; }
 
+# The mysql user must reach the data dir. When a parent of the repo is private (e.g. a clone
+# under /root), data, socket and log live under /var/tmp instead, linked from .services/.
+resolve_dirs() {
+  if [ "$(id -u)" != "0" ]; then return; fi
+  local alt=""
+  if [ -L "$DATA" ]; then
+    alt="$(dirname "$(readlink -f "$DATA")")"
+  elif [ ! -e "$DATA" ] && ! (cd / && runuser -u mysql -- test -x "$SVC") 2>/dev/null; then
+    alt="/var/tmp/mdl-services-$(printf '%s' "$REPO" | md5sum | cut -c1-8)"
+    mkdir -p "$alt"
+    chmod 755 "$alt"
+    ln -sfn "$alt/mariadb" "$DATA"
+  fi
+  if [ -n "$alt" ]; then
+    DATA="$alt/mariadb"
+    RUN="$alt/mariadb-run"
+    SOCK="$RUN/mariadb.sock"
+    PIDFILE="$RUN/mariadb.pid"
+    LOG="$alt/mariadb.log"
+  fi
+}
+
 write_env() {
   printf 'export MDL_MARIADB_URL=%s\n' "$URL" >"$ENV_FILE"
   cat "$ENV_FILE"
@@ -54,6 +77,7 @@ is_running() {
 start() {
   ensure_installed
   mkdir -p "$SVC"
+  resolve_dirs
   if is_running; then
     write_env
     return
@@ -61,6 +85,8 @@ start() {
   local user
   user="$(run_user)"
   if [ "$(id -u)" = "0" ]; then chmod o+x "$SVC"; fi
+  mkdir -p "$RUN"
+  if [ "$(id -u)" = "0" ]; then chown "$user" "$RUN"; fi
   if [ ! -d "$DATA/mysql" ]; then
     mkdir -p "$DATA"
     if [ "$(id -u)" = "0" ]; then chown "$user" "$DATA"; fi
@@ -68,11 +94,7 @@ start() {
       --auth-root-authentication-method=socket >/dev/null
   fi
   touch "$LOG"
-  if [ "$(id -u)" = "0" ]; then
-    chown "$user" "$LOG"
-    # the socket and pid files live in .services: let the server user write there.
-    chown "$user" "$SVC"
-  fi
+  if [ "$(id -u)" = "0" ]; then chown "$user" "$LOG"; fi
   rm -f "$SOCK" "$PIDFILE"
   # Detached so the server survives the shell that started it.
   setsid "$(server_bin)" --no-defaults --datadir="$DATA" --user="$user" \
@@ -98,6 +120,7 @@ SQL
 }
 
 stop() {
+  resolve_dirs
   if is_running; then
     local pid
     pid="$(cat "$PIDFILE")"

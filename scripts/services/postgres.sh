@@ -33,7 +33,25 @@ ensure_installed() {
 
 # postgres refuses to run as root: run its tools as the `postgres` OS user when we are root.
 as_pg() {
-  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = "0" ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# The postgres user must reach the data dir. When a parent of the repo is private (e.g. a clone
+# under /root), the data and log live under /var/tmp instead, linked from .services/postgres.
+resolve_data_dir() {
+  if [ "$(id -u)" != "0" ]; then return; fi
+  if [ -L "$DATA" ]; then
+    DATA="$(readlink -f "$DATA")"
+    LOG="$(dirname "$DATA")/postgres.log"
+  elif [ ! -e "$DATA" ] && ! as_pg test -x "$SVC" 2>/dev/null; then
+    local alt
+    alt="/var/tmp/mdl-services-$(printf '%s' "$REPO" | md5sum | cut -c1-8)"
+    mkdir -p "$alt"
+    chmod 755 "$alt"
+    ln -sfn "$alt/postgres" "$DATA"
+    DATA="$alt/postgres"
+    LOG="$alt/postgres.log"
+  fi
 }
 
 write_env() {
@@ -51,10 +69,8 @@ start() {
   local bindir
   bindir="$(find_bindir)"
   mkdir -p "$SVC"
-  if [ "$(id -u)" = "0" ]; then
-    # The postgres user must be able to traverse to the data dir.
-    chmod o+x "$SVC"
-  fi
+  if [ "$(id -u)" = "0" ]; then chmod o+x "$SVC"; fi
+  resolve_data_dir
   if is_running "$bindir"; then
     write_env
     return
@@ -89,6 +105,7 @@ start() {
 }
 
 stop() {
+  resolve_data_dir
   local bindir
   bindir="$(find_bindir)"
   if [ -n "$bindir" ] && is_running "$bindir"; then

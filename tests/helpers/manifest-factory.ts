@@ -87,7 +87,15 @@ export function model(
   const folder = opts.folder ?? [];
   const file = ['models', ...folder, `${name}.sql`].join('/');
   const node: ModelNode = {
-    ...base('model', `model.${PROJECT}.${name}`, name, [PROJECT, ...folder, name], file, opts.materialized ?? 'view', opts),
+    ...base(
+      'model',
+      `model.${PROJECT}.${name}`,
+      name,
+      [PROJECT, ...folder, name],
+      file,
+      opts.materialized ?? 'view',
+      opts,
+    ),
     resourceType: 'model',
     relation: rel(folder[0] ?? 'main', name),
     rawSql: 'select 1',
@@ -101,7 +109,15 @@ export function seed(name: string, opts: CommonOpts = {}): NodeDraft {
   const folder = opts.folder ?? [];
   const file = ['seeds', ...folder, `${name}.csv`].join('/');
   const node: SeedNode = {
-    ...base('seed', `seed.${PROJECT}.${name}`, name, [PROJECT, ...folder, name], file, 'seed', opts),
+    ...base(
+      'seed',
+      `seed.${PROJECT}.${name}`,
+      name,
+      [PROJECT, ...folder, name],
+      file,
+      'seed',
+      opts,
+    ),
     resourceType: 'seed',
     relation: rel('main', name),
     seedPath: file,
@@ -113,7 +129,15 @@ export function snapshot(name: string, opts: CommonOpts = {}): NodeDraft {
   const folder = opts.folder ?? [];
   const file = ['snapshots', ...folder, `${name}.sql`].join('/');
   const node: SnapshotNode = {
-    ...base('snapshot', `snapshot.${PROJECT}.${name}`, name, [PROJECT, ...folder, name], file, 'snapshot', opts),
+    ...base(
+      'snapshot',
+      `snapshot.${PROJECT}.${name}`,
+      name,
+      [PROJECT, ...folder, name],
+      file,
+      'snapshot',
+      opts,
+    ),
     resourceType: 'snapshot',
     relation: rel('snapshots', name),
     rawSql: 'select 1',
@@ -150,7 +174,11 @@ export function source(sourceName: string, table: string, opts: CommonOpts = {})
 export function genericTest(
   testName: string,
   on: string | readonly string[],
-  opts: CommonOpts & { readonly column?: string; readonly name?: string; readonly namespace?: string } = {},
+  opts: CommonOpts & {
+    readonly column?: string;
+    readonly name?: string;
+    readonly namespace?: string;
+  } = {},
 ): NodeDraft {
   const deps = typeof on === 'string' ? [on] : on;
   const first = (deps[0] ?? 'x').split('.').pop()!;
@@ -158,7 +186,15 @@ export function genericTest(
   const folder = opts.folder ?? [];
   const file = ['models', ...folder, 'schema.yml'].join('/');
   const node: TestNode = {
-    ...base('test', `test.${PROJECT}.${name}`, name, [PROJECT, ...folder, name], file, 'test', opts),
+    ...base(
+      'test',
+      `test.${PROJECT}.${name}`,
+      name,
+      [PROJECT, ...folder, name],
+      file,
+      'test',
+      opts,
+    ),
     resourceType: 'test',
     testMetadata: {
       name: testName,
@@ -179,7 +215,15 @@ export function singularTest(name: string, opts: CommonOpts = {}): NodeDraft {
   const folder = opts.folder ?? [];
   const file = ['data-tests', ...folder, `${name}.sql`].join('/');
   const node: TestNode = {
-    ...base('test', `test.${PROJECT}.${name}`, name, [PROJECT, ...folder, name], file, 'test', opts),
+    ...base(
+      'test',
+      `test.${PROJECT}.${name}`,
+      name,
+      [PROJECT, ...folder, name],
+      file,
+      'test',
+      opts,
+    ),
     resourceType: 'test',
     rawSql: 'select 1 where false',
     compiledSql: 'select 1 where false',
@@ -258,7 +302,9 @@ export function syntheticManifest(count: number, layers = 10, fanIn = 3): Manife
         if (j < count) deps.push(`m${j}`);
       }
     }
-    drafts.push(model(`m${i}`, { folder: [`layer${layer}`], deps, tags: i % 5 === 0 ? ['five'] : [] }));
+    drafts.push(
+      model(`m${i}`, { folder: [`layer${layer}`], deps, tags: i % 5 === 0 ? ['five'] : [] }),
+    );
     drafts.push(genericTest('not_null', `m${i}`, { column: 'id' }));
   }
   return manifestOf(drafts);
@@ -311,15 +357,27 @@ export function healthcareManifest(): Manifest {
       materialized: 'incremental',
       tags: ['finance'],
     }),
-    model('kpi_ar_aging', { folder: ['gold', 'kpi'], deps: ['fact_transactions'], tags: ['finance', 'kpi'] }),
-    model('kpi_denials', { folder: ['gold', 'kpi'], deps: ['fact_transactions', 'claims'], tags: ['kpi'] }),
+    model('kpi_ar_aging', {
+      folder: ['gold', 'kpi'],
+      deps: ['fact_transactions'],
+      tags: ['finance', 'kpi'],
+    }),
+    model('kpi_denials', {
+      folder: ['gold', 'kpi'],
+      deps: ['fact_transactions', 'claims'],
+      tags: ['kpi'],
+    }),
     genericTest('not_null', 'patients', { folder: ['silver'], column: 'patient_id' }),
     genericTest('unique', 'dim_patient', { folder: ['gold'], column: 'patient_key' }),
     genericTest('relationships', ['fact_transactions', 'dim_patient'], {
       folder: ['gold'],
       column: 'patient_key',
     }),
-    genericTest('accepted_values', 'claims', { folder: ['silver'], column: 'status', config: { severity: 'warn' } }),
+    genericTest('accepted_values', 'claims', {
+      folder: ['silver'],
+      column: 'status',
+      config: { severity: 'warn' },
+    }),
     genericTest('not_null', 'emr.patients', { folder: ['bronze'], name: 'not_null_emr_patients' }),
     singularTest('assert_positive_amounts', { deps: ['fact_transactions'] }),
   ]);

@@ -17,7 +17,10 @@ export function modelNode(
   config: Partial<NodeConfig> = {},
   extra: Partial<ModelNode> = {},
 ): ModelNode {
-  const relation: RelationName = { schema: typeof config.schema === 'string' ? config.schema : 'main', identifier: name };
+  const relation: RelationName = {
+    schema: typeof config.schema === 'string' ? config.schema : 'main',
+    identifier: name,
+  };
   return {
     resourceType: 'model',
     uniqueId: `model.t.${name}`,
@@ -29,7 +32,7 @@ export function modelNode(
     description: '',
     tags: [],
     meta: {},
-    config: { materialized: 'view', enabled: true, tags: [], meta: {}, ...config } as NodeConfig,
+    config: { materialized: 'view', enabled: true, tags: [], meta: {}, ...config },
     dependsOn: { nodes: [], macros: [] },
     columns: {},
     checksum: 'x',
@@ -41,7 +44,11 @@ export function modelNode(
   };
 }
 
-export function seedNode(name: string, seedPath: string, config: Partial<NodeConfig> = {}): SeedNode {
+export function seedNode(
+  name: string,
+  seedPath: string,
+  config: Partial<NodeConfig> = {},
+): SeedNode {
   return {
     resourceType: 'seed',
     uniqueId: `seed.t.${name}`,
@@ -53,7 +60,7 @@ export function seedNode(name: string, seedPath: string, config: Partial<NodeCon
     description: '',
     tags: [],
     meta: {},
-    config: { materialized: 'seed', enabled: true, tags: [], meta: {}, ...config } as NodeConfig,
+    config: { materialized: 'seed', enabled: true, tags: [], meta: {}, ...config },
     dependsOn: { nodes: [], macros: [] },
     columns: {},
     checksum: 'x',
@@ -62,7 +69,12 @@ export function seedNode(name: string, seedPath: string, config: Partial<NodeCon
   };
 }
 
-export function testNode(name: string, sql: string, config: Partial<NodeConfig> = {}, attachedNode?: string): TestNode {
+export function testNode(
+  name: string,
+  sql: string,
+  config: Partial<NodeConfig> = {},
+  attachedNode?: string,
+): TestNode {
   return {
     resourceType: 'test',
     uniqueId: `test.t.${name}`,
@@ -74,7 +86,7 @@ export function testNode(name: string, sql: string, config: Partial<NodeConfig> 
     description: '',
     tags: [],
     meta: {},
-    config: { materialized: 'test', enabled: true, tags: [], meta: {}, ...config } as NodeConfig,
+    config: { materialized: 'test', enabled: true, tags: [], meta: {}, ...config },
     dependsOn: { nodes: attachedNode === undefined ? [] : [attachedNode], macros: [] },
     columns: {},
     checksum: 'x',
@@ -96,7 +108,14 @@ export function manifestFromNodes(nodes: readonly ManifestNode[]): Manifest {
     for (const p of n.dependsOn.nodes) (childMap[p] ??= []).push(n.uniqueId);
   }
   return {
-    metadata: { mdlVersion: 'test', projectName: 't', generatedAt: '', target: 'dev', targetType: 'duckdb', invocationId: 'x' },
+    metadata: {
+      mdlVersion: 'test',
+      projectName: 't',
+      generatedAt: '',
+      target: 'dev',
+      targetType: 'duckdb',
+      invocationId: 'x',
+    },
     nodes: Object.fromEntries(nodes.map((n) => [n.uniqueId, n])),
     macros: {},
     childMap,
@@ -127,7 +146,11 @@ export function fakeProject(dir: string, target: DuckDbTarget): Project {
     macroFiles: [],
     seedFiles: [],
     properties: { nodes: [], sources: [] },
-    targets: { defaultTarget: target.name, targets: { [target.name]: target }, file: 'configs/targets.yml' },
+    targets: {
+      defaultTarget: target.name,
+      targets: { [target.name]: target },
+      file: 'configs/targets.yml',
+    },
     selectors: [],
     configHash: 'x',
   };
@@ -135,5 +158,12 @@ export function fakeProject(dir: string, target: DuckDbTarget): Project {
 
 /** A DuckDB target on a file in `dir`. */
 export function duckTarget(dir: string, threads = 2): DuckDbTarget {
-  return { type: 'duckdb', name: 'dev', path: path.join(dir, 'warehouse.duckdb'), schema: 'main', threads, settings: {} };
+  return {
+    type: 'duckdb',
+    name: 'dev',
+    path: path.join(dir, 'warehouse.duckdb'),
+    schema: 'main',
+    threads,
+    settings: {},
+  };
 }

@@ -32,7 +32,9 @@ describe('openDuckDb', () => {
     const conn = await openDuckDb(target);
     try {
       expect(fs.existsSync(path.dirname(target.path))).toBe(true);
-      expect((await conn.execute('CREATE TABLE t AS SELECT range AS id FROM range(7)')).rowsAffected).toBe(7);
+      expect(
+        (await conn.execute('CREATE TABLE t AS SELECT range AS id FROM range(7)')).rowsAffected,
+      ).toBe(7);
       expect((await conn.execute('INSERT INTO t SELECT range FROM range(3)')).rowsAffected).toBe(3);
       expect((await conn.execute('DELETE FROM t WHERE id < 2')).rowsAffected).toBe(4);
       const rows = await conn.query(
@@ -85,13 +87,16 @@ describe('openDuckDb', () => {
     try {
       const { spawnSync } = await import('node:child_process');
       const script = `import('@duckdb/node-api').then(async ({DuckDBInstance}) => { try { await DuckDBInstance.create(${JSON.stringify(target.path)}); console.log('opened'); } catch (e) { console.log(e.message); } })`;
-      const out = spawnSync(process.execPath, ['-e', script], { cwd: process.cwd(), encoding: 'utf8' });
+      const out = spawnSync(process.execPath, ['-e', script], {
+        cwd: process.cwd(),
+        encoding: 'utf8',
+      });
       const { toMdlError } = await import('../../runner/connections/duckdb-errors.js');
       const mapped = toMdlError(new Error(out.stdout.trim()));
       expect(mapped.code).toBe('E_DB_LOCKED');
       expect(mapped.message).toContain(target.path);
       expect(mapped.message).toMatch(/pid \d+/);
-      expect(mapped.hint).toContain('another target');
+      expect(mapped.message).toContain('— wait for it to finish or use another target');
     } finally {
       await conn.close();
     }
@@ -119,8 +124,26 @@ describe('openDuckDb', () => {
 
 describe('redactDuckDbMessage', () => {
   it('removes quoted values from data errors but keeps catalog errors', () => {
-    expect(redactDuckDbMessage("Conversion Error: Could not convert string 'Ann' to INT32")).not.toContain('Ann');
-    expect(redactDuckDbMessage('Constraint Error: Duplicate key "id: 5" violates')).not.toContain('id: 5');
-    expect(redactDuckDbMessage('Catalog Error: Table with name foo does not exist!')).toContain('foo');
+    expect(
+      redactDuckDbMessage("Conversion Error: Could not convert string 'Ann' to INT32"),
+    ).not.toContain('Ann');
+    expect(redactDuckDbMessage('Constraint Error: Duplicate key "id: 5" violates')).not.toContain(
+      'id: 5',
+    );
+    expect(redactDuckDbMessage('Catalog Error: Table with name foo does not exist!')).toContain(
+      'foo',
+    );
+  });
+});
+
+describe('redaction of CSV conversion errors', () => {
+  it('drops the echoed input line and the value but keeps the column name', () => {
+    const raw =
+      'Conversion Error: CSV Error on Line: 3\nOriginal Line: 2x,Bob Private\nError when converting column "id". Could not convert string "2x" to \'INTEGER\'\n\nColumn id is being converted as type INTEGER';
+    const out = redactDuckDbMessage(raw);
+    expect(out).not.toContain('Bob Private');
+    expect(out).not.toContain('2x');
+    expect(out).toContain('column "id"');
+    expect(out).toContain('CSV Error on Line: 3');
   });
 });

@@ -28,6 +28,7 @@ export interface IngestSandbox {
       readonly listener?: IngestListener;
       readonly rowsPerPart?: number;
       readonly batchSize?: number;
+      readonly concurrency?: number;
       readonly env?: Readonly<Record<string, string | undefined>>;
     },
   ): Promise<readonly TableLoadResult[]>;
@@ -44,7 +45,14 @@ export function makeSandbox(): IngestSandbox {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdl-ingest-'));
   const bronze = path.join(dir, 'data', 'bronze');
   const warehouse = path.join(dir, 'data', 'warehouse', 'mdl_dev.duckdb');
-  const target = { type: 'duckdb' as const, name: 'dev', path: warehouse, schema: 'main', threads: 1, settings: {} };
+  const target = {
+    type: 'duckdb' as const,
+    name: 'dev',
+    path: warehouse,
+    schema: 'main',
+    threads: 1,
+    settings: {},
+  };
   const withWarehouse = async <T>(fn: (c: Connection) => Promise<T>): Promise<T> => {
     const c = await openDuckDb(target);
     try {
@@ -53,11 +61,13 @@ export function makeSandbox(): IngestSandbox {
       await c.close();
     }
   };
-  const readDuck = async <T>(fn: (run: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> => {
+  const readDuck = async <T>(
+    fn: (run: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
+  ): Promise<T> => {
     const inst = await DuckDBInstance.create(':memory:');
     const conn = await inst.connect();
     try {
-      return await fn(async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[]);
+      return await fn(async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS());
     } finally {
       conn.closeSync();
       inst.closeSync();
@@ -82,13 +92,14 @@ export function makeSandbox(): IngestSandbox {
           connections,
           audit,
           only: [],
-          concurrency: 2,
+          concurrency: extra.concurrency ?? 2,
           env,
           secrets: envSecretResolver(env),
           ...(extra.listener === undefined ? {} : { listener: extra.listener }),
         });
       }),
-    warehouse_query: (sql) => withWarehouse(async (c) => (await c.query(sql)) as Record<string, unknown>[]),
+    warehouse_query: (sql) =>
+      withWarehouse(async (c) => (await c.query(sql)) as Record<string, unknown>[]),
     parquet: (glob, select = '*', orderBy) =>
       readDuck((run) =>
         run(
@@ -97,7 +108,9 @@ export function makeSandbox(): IngestSandbox {
       ),
     parquetTypes: (glob) =>
       readDuck(async (run) => {
-        const rows = await run(`DESCRIBE SELECT * FROM read_parquet('${path.join(bronze, glob)}', union_by_name = true, hive_partitioning = false)`);
+        const rows = await run(
+          `DESCRIBE SELECT * FROM read_parquet('${path.join(bronze, glob)}', union_by_name = true, hive_partitioning = false)`,
+        );
         return Object.fromEntries(rows.map((r) => [String(r.column_name), String(r.column_type)]));
       }),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
@@ -107,5 +120,10 @@ export function makeSandbox(): IngestSandbox {
 /** Folders `load_id=*` of a bronze table. */
 export function loadFolders(bronze: string, rel: string): string[] {
   const d = path.join(bronze, rel);
-  return fs.existsSync(d) ? fs.readdirSync(d).filter((n) => n.startsWith('load_id=')).sort() : [];
+  return fs.existsSync(d)
+    ? fs
+        .readdirSync(d)
+        .filter((n) => n.startsWith('load_id='))
+        .sort()
+    : [];
 }

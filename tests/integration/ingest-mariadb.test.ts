@@ -12,4 +12,6 @@ else if (required)
       throw new Error('MDL_MARIADB_URL is not set: run scripts/services/mariadb.sh start');
     });
   });
-else describe.skip('mariadb ingest (MDL_MARIADB_URL not set: run scripts/services/mariadb.sh start)', () => it('skipped', () => undefined));
+else
+  describe.skip('mariadb ingest (MDL_MARIADB_URL not set: run scripts/services/mariadb.sh start)', () =>
+    it('skipped', () => undefined));

@@ -12,4 +12,6 @@ else if (required)
       throw new Error('MDL_PG_URL is not set: run scripts/services/postgres.sh start');
     });
   });
-else describe.skip('postgres ingest (MDL_PG_URL not set: run scripts/services/postgres.sh start)', () => it('skipped', () => undefined));
+else
+  describe.skip('postgres ingest (MDL_PG_URL not set: run scripts/services/postgres.sh start)', () =>
+    it('skipped', () => undefined));

@@ -25,9 +25,15 @@ export interface ServerDb {
 }
 
 /** The env var of a service and whether a missing one must fail the suite. */
-export function serviceUrl(name: 'MDL_PG_URL' | 'MDL_MARIADB_URL'): { url?: string; required: boolean } {
+export function serviceUrl(name: 'MDL_PG_URL' | 'MDL_MARIADB_URL'): {
+  url?: string;
+  required: boolean;
+} {
   const url = process.env[name];
-  return { ...(url === undefined || url === '' ? {} : { url }), required: process.env.MDL_REQUIRE_SERVICES === '1' };
+  return {
+    ...(url === undefined || url === '' ? {} : { url }),
+    required: process.env.MDL_REQUIRE_SERVICES === '1',
+  };
 }
 
 export async function openServerDb(client: 'pg' | 'mysql', url: string): Promise<ServerDb> {
@@ -56,12 +62,19 @@ export async function openServerDb(client: 'pg' | 'mysql', url: string): Promise
       q: (n) => `"${n.replaceAll('"', '""')}"`,
       exec: async (sql, params = []) => {
         let i = 0;
-        await c.query(sql.replace(/\?/g, () => `$${++i}`), [...params]);
+        await c.query(
+          sql.replace(/\?/g, () => `$${++i}`),
+          [...params],
+        );
       },
       close: () => c.end(),
     };
   }
-  const c = await mysql.createConnection({ uri: url, multipleStatements: false, charset: 'utf8mb4' });
+  const c = await mysql.createConnection({
+    uri: url,
+    multipleStatements: false,
+    charset: 'utf8mb4',
+  });
   return {
     client,
     env,

@@ -69,11 +69,25 @@ async function isBad(call: string, value: string): Promise<boolean | null> {
 describe('healthcare rule macros on DuckDB', () => {
   test('valid_npi: Luhn over the 80840 prefix', async () => {
     // Valid: CMS example 1234567893 and real registry-style numbers; bigint and text columns.
-    for (const v of ["'1234567893'", '1234567893', "'1245319599'", "' 1003000126 '", '9999999995']) {
+    for (const v of [
+      "'1234567893'",
+      '1234567893',
+      "'1245319599'",
+      "' 1003000126 '",
+      '9999999995',
+    ]) {
       expect(await isBad("{{ quarantine_valid_npi('v') }}", v), v).toBe(false);
     }
     // Invalid: wrong check digit, 9/11 digits, letters, empty, negative.
-    for (const v of ["'1234567890'", '1234567894', "'123456789'", "'12345678931'", "'12345A7893'", "''", '-1234567893']) {
+    for (const v of [
+      "'1234567890'",
+      '1234567894',
+      "'123456789'",
+      "'12345678931'",
+      "'12345A7893'",
+      "''",
+      '-1234567893',
+    ]) {
       expect(await isBad("{{ quarantine_valid_npi('v') }}", v), v).toBe(true);
     }
     expect(await isBad("{{ quarantine_valid_npi('v') }}", 'CAST(NULL AS BIGINT)')).toBe(false);
@@ -82,7 +96,10 @@ describe('healthcare rule macros on DuckDB', () => {
   test('valid_npi agrees with a reference Luhn implementation on 500 random numbers', async () => {
     const luhnOk = (npi: string): boolean => {
       const digits = `80840${npi}`.split('').map(Number).reverse();
-      const sum = digits.reduce((acc, d, i) => acc + (i % 2 === 1 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d), 0);
+      const sum = digits.reduce(
+        (acc, d, i) => acc + (i % 2 === 1 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d),
+        0,
+      );
       return sum % 10 === 0;
     };
     const values: string[] = [];
@@ -168,7 +185,11 @@ describe('applyQuarantine on a real run', () => {
       {
         id: 2,
         is_quarantined: true,
-        quarantine_reasons: ['not_null_or_literal_null:first_name', 'accepted_values:gender', 'valid_npi:npi'],
+        quarantine_reasons: [
+          'not_null_or_literal_null:first_name',
+          'accepted_values:gender',
+          'valid_npi:npi',
+        ],
       },
       {
         id: 3,

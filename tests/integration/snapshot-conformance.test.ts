@@ -6,7 +6,13 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Connection } from '../../runner/connections/connection.js';
 import { MdlError } from '../../runner/errors/mdl-error.js';
-import { invariantViolations, memoryDb, runSnapshot, snapshotNode, ts } from './snapshot-harness.js';
+import {
+  invariantViolations,
+  memoryDb,
+  runSnapshot,
+  snapshotNode,
+  ts,
+} from './snapshot-harness.js';
 
 let conn: Connection;
 beforeEach(async () => {
@@ -22,7 +28,8 @@ const at = (d: number): string => `2024-01-${String(d).padStart(2, '0')} 00:00:0
 /** A batch as a VALUES select: rows of [id, name, updated day]. */
 function batch(rows: readonly (readonly [number, string | null, number])[]): string {
   const values = rows.map(
-    ([id, name, d]) => `(${id}, ${name === null ? 'CAST(NULL AS VARCHAR)' : `'${name}'`}, ${day(d)})`,
+    ([id, name, d]) =>
+      `(${id}, ${name === null ? 'CAST(NULL AS VARCHAR)' : `'${name}'`}, ${day(d)})`,
   );
   return `SELECT * FROM (VALUES ${values.join(', ')}) AS v(id, name, upd)`;
 }
@@ -46,7 +53,16 @@ const checkNode = (extra: Record<string, unknown> = {}) =>
 describe('timestamp strategy', () => {
   test('new, changed, unchanged and out-of-order rows; validity from the source time', async () => {
     const node = timestampNode();
-    await runSnapshot(conn, node, batch([[1, 'a', 1], [2, 'b', 1], [3, 'c', 2]]), day(5));
+    await runSnapshot(
+      conn,
+      node,
+      batch([
+        [1, 'a', 1],
+        [2, 'b', 1],
+        [3, 'c', 2],
+      ]),
+      day(5),
+    );
     expect(await history()).toEqual([
       [1, 'a', at(1), null, true],
       [2, 'b', at(1), null, true],
@@ -56,7 +72,12 @@ describe('timestamp strategy', () => {
     const changed = await runSnapshot(
       conn,
       node,
-      batch([[1, 'a2', 6], [2, 'b', 1], [3, 'c-old', 1], [4, 'd', 4]]),
+      batch([
+        [1, 'a2', 6],
+        [2, 'b', 1],
+        [3, 'c-old', 1],
+        [4, 'd', 4],
+      ]),
       day(7),
     );
     expect(changed).toBe(3); // close 1, open 1, insert 4
@@ -68,13 +89,26 @@ describe('timestamp strategy', () => {
       [4, 'd', at(4), null, true],
     ]);
     // Equal timestamp with different data does not reopen history either (documented rule).
-    await runSnapshot(conn, node, batch([[1, 'a3', 6], [2, 'b', 1], [3, 'c', 2], [4, 'd', 4]]), day(8));
+    await runSnapshot(
+      conn,
+      node,
+      batch([
+        [1, 'a3', 6],
+        [2, 'b', 1],
+        [3, 'c', 2],
+        [4, 'd', 4],
+      ]),
+      day(8),
+    );
     expect((await history()).length).toBe(5);
   });
 
   test('rerunning the same batch changes nothing', async () => {
     const node = timestampNode({ hard_deletes: 'invalidate' });
-    const b = batch([[1, 'a', 1], [2, 'b', 2]]);
+    const b = batch([
+      [1, 'a', 1],
+      [2, 'b', 2],
+    ]);
     await runSnapshot(conn, node, b, day(3));
     await runSnapshot(conn, node, batch([[1, 'a1', 4]]), day(5));
     const before = await conn.query('SELECT * FROM snapshots.snap ORDER BY ALL');
@@ -102,9 +136,25 @@ describe('timestamp strategy', () => {
 describe('check strategy', () => {
   test('check_cols list: only listed columns make versions', async () => {
     const node = snapshotNode({ unique_key: 'id', strategy: 'check', check_cols: ['name'] });
-    await runSnapshot(conn, node, batch([[1, 'a', 1], [2, 'b', 1]]), day(2));
+    await runSnapshot(
+      conn,
+      node,
+      batch([
+        [1, 'a', 1],
+        [2, 'b', 1],
+      ]),
+      day(2),
+    );
     // upd changes for both; only 2's name changes.
-    await runSnapshot(conn, node, batch([[1, 'a', 9], [2, 'B', 9]]), day(3));
+    await runSnapshot(
+      conn,
+      node,
+      batch([
+        [1, 'a', 9],
+        [2, 'B', 9],
+      ]),
+      day(3),
+    );
     expect(await history()).toEqual([
       [1, 'a', at(2), null, true],
       [2, 'b', at(2), at(3), false],
@@ -125,9 +175,15 @@ describe('check strategy', () => {
 });
 
 describe('hard deletes', () => {
-  const b1 = batch([[1, 'a', 1], [2, 'b', 1]]);
+  const b1 = batch([
+    [1, 'a', 1],
+    [2, 'b', 1],
+  ]);
   const without2 = batch([[1, 'a', 1]]);
-  const back2 = batch([[1, 'a', 1], [2, 'b', 1]]);
+  const back2 = batch([
+    [1, 'a', 1],
+    [2, 'b', 1],
+  ]);
 
   test('ignore: a missing key keeps its current version', async () => {
     const node = timestampNode({ hard_deletes: 'ignore' });
@@ -157,7 +213,15 @@ describe('hard deletes', () => {
     ]);
     await runSnapshot(conn, node, without2, day(6));
     // Back again, now with a newer change time than the deletion: validity starts at the source time.
-    await runSnapshot(conn, node, batch([[1, 'a', 1], [2, 'b2', 7]]), day(8));
+    await runSnapshot(
+      conn,
+      node,
+      batch([
+        [1, 'a', 1],
+        [2, 'b2', 7],
+      ]),
+      day(8),
+    );
     expect((await history()).slice(2)).toEqual([
       [2, 'b', at(5), at(6), false],
       [2, 'b2', at(7), null, true],
@@ -174,7 +238,9 @@ describe('hard deletes', () => {
     const rows = await conn.query(
       'SELECT id, name, valid_from, valid_to, is_current, is_deleted FROM snapshots.snap ORDER BY id, valid_from',
     );
-    expect(rows.map((r) => [r.id, r.name, ts(r.valid_from), ts(r.valid_to), r.is_current, r.is_deleted])).toEqual([
+    expect(
+      rows.map((r) => [r.id, r.name, ts(r.valid_from), ts(r.valid_to), r.is_current, r.is_deleted]),
+    ).toEqual([
       [1, 'a', at(1), null, true, false],
       [2, 'b', at(1), at(3), false, false],
       [2, 'b', at(3), at(5), false, true],
@@ -209,9 +275,21 @@ describe('configuration', () => {
         updated_at: 'source_changed_at',
       },
     });
-    await runSnapshot(conn, node, batch([[1, 'a', 1], [2, 'b', 1]]), day(2));
+    await runSnapshot(
+      conn,
+      node,
+      batch([
+        [1, 'a', 1],
+        [2, 'b', 1],
+      ]),
+      day(2),
+    );
     await runSnapshot(conn, node, batch([[1, 'a2', 3]]), day(4));
-    const m = { valid_from: 'effective_from', valid_to: 'effective_to', is_current: 'current_flag' };
+    const m = {
+      valid_from: 'effective_from',
+      valid_to: 'effective_to',
+      is_current: 'current_flag',
+    };
     expect(await history('snapshots.snap', m)).toEqual([
       [1, 'a', at(1), at(3), false],
       [1, 'a2', at(3), '9999-12-31 00:00:00', true],
@@ -221,8 +299,16 @@ describe('configuration', () => {
       "SELECT column_name FROM information_schema.columns WHERE table_name = 'snap' ORDER BY ordinal_position",
     );
     expect(cols.map((c) => c.column_name)).toEqual([
-      'id', 'name', 'upd', 'version_id', 'effective_from', 'effective_to', 'current_flag',
-      'source_changed_at', 'inserted_at', 'modified_at',
+      'id',
+      'name',
+      'upd',
+      'version_id',
+      'effective_from',
+      'effective_to',
+      'current_flag',
+      'source_changed_at',
+      'inserted_at',
+      'modified_at',
     ]);
     expect(await runSnapshot(conn, node, batch([[1, 'a2', 3]]), day(5))).toBe(0);
   });
@@ -231,7 +317,14 @@ describe('configuration', () => {
     const node = timestampNode();
     await runSnapshot(conn, node, batch([[1, 'a', 1]]), day(2));
     const before = await conn.query('SELECT * FROM snapshots.snap ORDER BY ALL');
-    const dup = batch([[1, 'x', 3], [1, 'y', 3], [2, 'b', 3], [5, 'e', 3], [5, 'f', 4], [5, 'g', 5]]);
+    const dup = batch([
+      [1, 'x', 3],
+      [1, 'y', 3],
+      [2, 'b', 3],
+      [5, 'e', 3],
+      [5, 'f', 4],
+      [5, 'g', 5],
+    ]);
     const err = await runSnapshot(conn, node, dup, day(6)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MdlError);
     expect((err as MdlError).code).toBe('E_DUPLICATE_KEYS');
@@ -242,7 +335,9 @@ describe('configuration', () => {
     const fresh = timestampNode();
     const other = { ...fresh, relation: { schema: 'snapshots', identifier: 'other' } };
     await expect(runSnapshot(conn, other, dup, day(6))).rejects.toThrow(/duplicate/);
-    const t = await conn.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'other'");
+    const t = await conn.query(
+      "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'other'",
+    );
     expect(Number(t[0]?.n)).toBe(0);
   });
 
@@ -254,7 +349,10 @@ describe('configuration', () => {
       [{ unique_key: 'id', strategy: 'merge' }, /must be 'timestamp' or 'check'/],
       [{ unique_key: 'id', strategy: 'check', hard_deletes: 'purge' }, /hard_deletes/],
       [{ unique_key: 'nope', strategy: 'check' }, /'nope' is not in the SELECT/],
-      [{ unique_key: 'id', strategy: 'check', snapshot_meta_column_names: { valid_from: 'name' } }, /also a history column/],
+      [
+        { unique_key: 'id', strategy: 'check', snapshot_meta_column_names: { valid_from: 'name' } },
+        /also a history column/,
+      ],
     ] as const) {
       const err = await runSnapshot(conn, snapshotNode(cfg), sel, day(2)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MdlError);
@@ -268,9 +366,39 @@ describe('configuration', () => {
 describe('NULL transitions (each makes exactly one version; unchanged makes none)', () => {
   test('value → NULL, NULL → value, NULL unchanged, with check strategy', async () => {
     const node = checkNode();
-    await runSnapshot(conn, node, batch([[1, 'a', 1], [2, null, 1], [3, null, 1], [4, '', 1]]), day(2));
-    await runSnapshot(conn, node, batch([[1, null, 1], [2, 'b', 1], [3, null, 1], [4, null, 1]]), day(3));
-    await runSnapshot(conn, node, batch([[1, null, 1], [2, 'b', 1], [3, null, 1], [4, null, 1]]), day(4));
+    await runSnapshot(
+      conn,
+      node,
+      batch([
+        [1, 'a', 1],
+        [2, null, 1],
+        [3, null, 1],
+        [4, '', 1],
+      ]),
+      day(2),
+    );
+    await runSnapshot(
+      conn,
+      node,
+      batch([
+        [1, null, 1],
+        [2, 'b', 1],
+        [3, null, 1],
+        [4, null, 1],
+      ]),
+      day(3),
+    );
+    await runSnapshot(
+      conn,
+      node,
+      batch([
+        [1, null, 1],
+        [2, 'b', 1],
+        [3, null, 1],
+        [4, null, 1],
+      ]),
+      day(4),
+    );
     expect(await history()).toEqual([
       [1, 'a', at(2), at(3), false],
       [1, null, at(3), null, true],
@@ -283,9 +411,18 @@ describe('NULL transitions (each makes exactly one version; unchanged makes none
   });
 
   test('NULL in one of several key columns is a key value like any other', async () => {
-    const node = snapshotNode({ unique_key: ['id', 'src'], strategy: 'check', hard_deletes: 'invalidate' });
+    const node = snapshotNode({
+      unique_key: ['id', 'src'],
+      strategy: 'check',
+      hard_deletes: 'invalidate',
+    });
     const sel = (rows: string): string => `SELECT * FROM (VALUES ${rows}) AS v(id, src, name)`;
-    await runSnapshot(conn, node, sel(`(1, 'a', 'x'), (1, CAST(NULL AS VARCHAR), 'y'), (NULL, 'a', 'z')`), day(2));
+    await runSnapshot(
+      conn,
+      node,
+      sel(`(1, 'a', 'x'), (1, CAST(NULL AS VARCHAR), 'y'), (NULL, 'a', 'z')`),
+      day(2),
+    );
     await runSnapshot(conn, node, sel(`(1, 'a', 'x'), (1, NULL, 'y2'), (NULL, 'a', 'z')`), day(3));
     await runSnapshot(conn, node, sel(`(1, 'a', 'x'), (1, NULL, 'y2'), (NULL, 'a', 'z')`), day(4));
     const rows = await conn.query(
@@ -297,7 +434,12 @@ describe('NULL transitions (each makes exactly one version; unchanged makes none
       [1, null, 'y2', true],
       [null, 'a', 'z', true],
     ]);
-    const dup = await runSnapshot(conn, node, sel(`(1, CAST(NULL AS VARCHAR), 'p'), (1, NULL, 'q')`), day(5)).catch((e: unknown) => e);
+    const dup = await runSnapshot(
+      conn,
+      node,
+      sel(`(1, CAST(NULL AS VARCHAR), 'p'), (1, NULL, 'q')`),
+      day(5),
+    ).catch((e: unknown) => e);
     expect((dup as MdlError).message).toContain('(id=1, src=NULL)');
   });
 });
@@ -322,15 +464,32 @@ describe('schema evolution', () => {
   test('a changed type is E_SCHEMA_CHANGE and writes nothing', async () => {
     const node = checkNode();
     await runSnapshot(conn, node, `SELECT 1 AS id, 'a' AS name`, day(2));
-    const err = await runSnapshot(conn, node, `SELECT 1 AS id, 42 AS name`, day(3)).catch((e: unknown) => e);
+    const err = await runSnapshot(conn, node, `SELECT 1 AS id, 42 AS name`, day(3)).catch(
+      (e: unknown) => e,
+    );
     expect((err as MdlError).code).toBe('E_SCHEMA_CHANGE');
     expect((err as MdlError).message).toContain("'name' changed type from VARCHAR to INTEGER");
   });
 
   test('switching to new_record adds is_deleted to an existing table', async () => {
-    await runSnapshot(conn, checkNode(), batch([[1, 'a', 1], [2, 'b', 1]]), day(2));
-    await runSnapshot(conn, checkNode({ hard_deletes: 'new_record' }), batch([[1, 'a', 1]]), day(3));
-    const rows = await conn.query('SELECT id, is_current, is_deleted FROM snapshots.snap ORDER BY id, valid_from');
+    await runSnapshot(
+      conn,
+      checkNode(),
+      batch([
+        [1, 'a', 1],
+        [2, 'b', 1],
+      ]),
+      day(2),
+    );
+    await runSnapshot(
+      conn,
+      checkNode({ hard_deletes: 'new_record' }),
+      batch([[1, 'a', 1]]),
+      day(3),
+    );
+    const rows = await conn.query(
+      'SELECT id, is_current, is_deleted FROM snapshots.snap ORDER BY id, valid_from',
+    );
     expect(rows).toEqual([
       { id: 1, is_current: true, is_deleted: null },
       { id: 2, is_current: false, is_deleted: null },

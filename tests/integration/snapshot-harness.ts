@@ -3,7 +3,7 @@
  * executor does (DESCRIBE of the SELECT, information_schema of the table), runs a plan in one
  * transaction, and checks SCD2 invariants. Not a test file itself.
  */
-import type { NodeConfig, SnapshotNode } from '../../runner/compiler/manifest.js';
+import type { SnapshotNode } from '../../runner/compiler/manifest.js';
 import type { Connection, Row } from '../../runner/connections/connection.js';
 import { openDuckDb } from '../../runner/connections/duckdb-connection.js';
 import type { ColumnDef } from '../../runner/dialects/dialect.js';
@@ -45,7 +45,7 @@ export function snapshotNode(
       tags: [],
       meta: {},
       ...config,
-    } as NodeConfig,
+    },
     dependsOn: { nodes: [], macros: [] },
     columns: {},
     checksum: '0',
@@ -84,7 +84,10 @@ export async function planFor(
     {
       node,
       dialect: duckdbDialect,
-      state: cols.length > 0 ? { exists: true, kind: 'table', columns: cols } : { exists: false, columns: [] },
+      state:
+        cols.length > 0
+          ? { exists: true, kind: 'table', columns: cols }
+          : { exists: false, columns: [] },
       selectSql,
       selectColumns: await describeSelect(conn, selectSql),
       options: { fullRefresh: false, runId: 'test' },
@@ -138,7 +141,8 @@ export async function runSnapshot(
 
 /** ISO text without the `T`, for compact expectations. */
 export function ts(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v).replace('T', ' ');
+  if (v === null || v === undefined) return null;
+  return (typeof v === 'string' ? v : JSON.stringify(v)).replace('T', ' ');
 }
 
 /** Checks the SCD2 invariants; returns a list of violations (empty when all hold). */
@@ -158,7 +162,8 @@ export async function invariantViolations(
   const bad = await conn.query(
     `SELECT count(*) AS n FROM ${table} WHERE (${cur} AND ${vt} IS NOT NULL AND ${vt} < TIMESTAMP '9999-01-01') OR (NOT ${cur} AND ${vt} IS NULL) OR ${vt} <= ${vf}`,
   );
-  if (Number((bad[0] as Row).n) > 0) out.push(`${String((bad[0] as Row).n)} rows with an invalid period`);
+  if (Number((bad[0] as Row).n) > 0)
+    out.push(`${String((bad[0] as Row).n)} rows with an invalid period`);
   const overlaps = await conn.query(
     `SELECT count(*) AS n FROM (
        SELECT ${vf} AS f, ${vt} AS t, lead(${vf}) OVER (PARTITION BY ${keyExpr} ORDER BY ${vf}) AS nf,

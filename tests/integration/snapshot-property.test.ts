@@ -8,7 +8,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Connection } from '../../runner/connections/connection.js';
-import { invariantViolations, memoryDb, runSnapshot, snapshotNode, ts } from './snapshot-harness.js';
+import {
+  invariantViolations,
+  memoryDb,
+  runSnapshot,
+  snapshotNode,
+  ts,
+} from './snapshot-harness.js';
 
 type Row = { readonly id: number; readonly name: string | null; readonly day: number };
 type Batch = readonly Row[];
@@ -25,7 +31,8 @@ function batchSql(rows: Batch): string {
     return `SELECT * FROM (VALUES (0, CAST(NULL AS VARCHAR), ${dayExpr(0)})) AS v(id, name, upd) WHERE FALSE`;
   }
   const values = rows.map(
-    (r) => `(${r.id}, ${r.name === null ? 'CAST(NULL AS VARCHAR)' : `'${r.name}'`}, ${dayExpr(r.day)})`,
+    (r) =>
+      `(${r.id}, ${r.name === null ? 'CAST(NULL AS VARCHAR)' : `'${r.name}'`}, ${dayExpr(r.day)})`,
   );
   return `SELECT * FROM (VALUES ${values.join(', ')}) AS v(id, name, upd)`;
 }
@@ -66,9 +73,9 @@ const scenario = fc
   .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => batchArb(i))))
   .chain((batches) =>
     // Repeats: sometimes run a batch twice in a row (a retry), which must change nothing.
-    fc.array(fc.boolean(), { minLength: batches.length, maxLength: batches.length }).map((rep) =>
-      batches.flatMap((b, i) => (rep[i] === true ? [b, b] : [b])),
-    ),
+    fc
+      .array(fc.boolean(), { minLength: batches.length, maxLength: batches.length })
+      .map((rep) => batches.flatMap((b, i) => (rep[i] === true ? [b, b] : [b]))),
   );
 
 let conn: Connection;
@@ -103,7 +110,13 @@ describe.each([
           const b = batches[i] ?? [];
           // Batch i at day 10·(i+1) (repeated batches keep their rows, later clock).
           await runSnapshot(conn, node, batchSql(b), dayExpr(10 * (i + 1)));
-          const violations = await invariantViolations(conn, table, 'id', undefined, mode === 'invalidate');
+          const violations = await invariantViolations(
+            conn,
+            table,
+            'id',
+            undefined,
+            mode === 'invalidate',
+          );
           expect(violations, `after batch ${i + 1}`).toEqual([]);
           const expected = simulate(kind, mode, batches.slice(0, i + 1));
           const current = await conn.query(
@@ -112,7 +125,11 @@ describe.each([
           expect(
             current.map((r) => [r.id, r.name, ts(r.upd)]),
             `current rows after batch ${i + 1}`,
-          ).toEqual([...expected.values()].sort((a, b) => a.id - b.id).map((r) => [r.id, r.name, dayText(r.day)]));
+          ).toEqual(
+            [...expected.values()]
+              .sort((a, b) => a.id - b.id)
+              .map((r) => [r.id, r.name, dayText(r.day)]),
+          );
           if (mode === 'new_record') {
             const dead = await conn.query(
               `SELECT count(*) AS n FROM ${table} WHERE is_current AND is_deleted AND id IN (${[...expected.keys(), -1].join(', ')})`,

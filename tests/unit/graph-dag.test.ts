@@ -10,7 +10,11 @@ const fact = ids.model('fact_transactions');
 describe('Dag', () => {
   it('holds every manifest node with sorted parents and children', () => {
     expect(dag.size).toBe(Object.keys(m.nodes).length);
-    expect(dag.parents(fact)).toEqual([ids.model('claims'), ids.model('dim_patient'), ids.model('encounters')]);
+    expect(dag.parents(fact)).toEqual([
+      ids.model('claims'),
+      ids.model('dim_patient'),
+      ids.model('encounters'),
+    ]);
     expect(dag.children(ids.model('claims'))).toEqual([
       ids.model('fact_transactions'),
       ids.model('kpi_denials'),
@@ -29,7 +33,11 @@ describe('Dag', () => {
     expect(all.has(ids.model('kpi_ar_aging'))).toBe(false);
     expect(all.has(ids.seed('cpt_codes'))).toBe(false);
     expect([...dag.descendants(ids.model('dim_patient'), 1)].sort()).toEqual(
-      [fact, ids.test('relationships_fact_transactions_patient_key'), ids.test('unique_dim_patient_patient_key')].sort(),
+      [
+        fact,
+        ids.test('relationships_fact_transactions_patient_key'),
+        ids.test('unique_dim_patient_patient_key'),
+      ].sort(),
     );
     expect(dag.descendants(ids.source('emr', 'patients')).has(ids.model('kpi_denials'))).toBe(true);
     expect(dag.descendants(ids.model('cpt'), 0).size).toBe(0);
@@ -39,8 +47,11 @@ describe('Dag', () => {
     const order = dag.topoOrder();
     expect(order.length).toBe(dag.size);
     const pos = new Map(order.map((id, i) => [id, i]));
-    for (const id of order) for (const p of dag.parents(id)) expect(pos.get(p)!).toBeLessThan(pos.get(id)!);
-    expect(Dag.fromManifest(m).topoOrder()).toEqual(order);
+    for (const id of order)
+      for (const p of dag.parents(id)) expect(pos.get(p)!).toBeLessThan(pos.get(id)!);
+    // A new manifest object (not the memoised DAG) gives the same order.
+    expect(Dag.fromManifest({ ...m }).topoOrder()).toEqual(order);
+    expect(Dag.fromManifest(m)).toBe(dag);
   });
 
   it('computes depth as the longest path from a root', () => {
@@ -53,8 +64,25 @@ describe('Dag', () => {
     expect(d.get(ids.model('kpi_denials'))).toBe(4);
   });
 
+  it('groups nodes into topological levels', () => {
+    const levels = dag.levels();
+    expect(levels[0]).toEqual([
+      ids.seed('cpt_codes'),
+      ids.source('claims', 'claims'),
+      ids.source('emr', 'encounters'),
+      ids.source('emr', 'patients'),
+    ]);
+    expect(levels[3]).toContain(ids.model('fact_transactions'));
+    expect(levels.flat().length).toBe(dag.size);
+  });
+
   it('keeps ordering through dropped nodes in a subgraph', () => {
-    const sub = dag.subgraph([ids.source('emr', 'patients'), fact, ids.model('kpi_ar_aging'), 'unknown']);
+    const sub = dag.subgraph([
+      ids.source('emr', 'patients'),
+      fact,
+      ids.model('kpi_ar_aging'),
+      'unknown',
+    ]);
     expect(sub.size).toBe(3);
     expect(sub.parents(fact)).toEqual([ids.source('emr', 'patients')]);
     expect(sub.parents(ids.model('kpi_ar_aging'))).toEqual([fact]);

@@ -5,7 +5,11 @@
  */
 import knexFactory from 'knex';
 import { describe, expect, it } from 'vitest';
-import { buildColumnsQuery, buildMaxWatermark, buildSelect } from '../../runner/ingest/source-sql.js';
+import {
+  buildColumnsQuery,
+  buildMaxWatermark,
+  buildSelect,
+} from '../../runner/ingest/source-sql.js';
 
 const mssql = knexFactory({ client: 'mssql' });
 const pg = knexFactory({ client: 'pg' });
@@ -16,7 +20,12 @@ const spec = {
   schema: 'dbo',
   table: 'patients',
   columns: ['PatientID', 'ModifiedDate'],
-  range: { column: 'ModifiedDate', lower: '2024-01-01 00:00:00', lowerInclusive: true, upper: '2024-02-01 00:00:00' },
+  range: {
+    column: 'ModifiedDate',
+    lower: '2024-01-01 00:00:00',
+    lowerInclusive: true,
+    upper: '2024-02-01 00:00:00',
+  },
 };
 
 describe('source SQL', () => {
@@ -26,20 +35,24 @@ describe('source SQL', () => {
       'select [PatientID], [ModifiedDate] from [dbo].[patients] where [ModifiedDate] >= @p0 and [ModifiedDate] <= @p1',
     );
     expect(q.bindings).toEqual(['2024-01-01 00:00:00', '2024-02-01 00:00:00']);
-    expect(buildMaxWatermark(mssql, 'mssql', 'dbo', 'patients', 'ModifiedDate').toSQL().toNative().sql).toBe(
-      'select max([ModifiedDate]) as [hwm] from [dbo].[patients]',
-    );
+    expect(
+      buildMaxWatermark(mssql, 'mssql', 'dbo', 'patients', 'ModifiedDate').toSQL().toNative().sql,
+    ).toBe('select max([ModifiedDate]) as [hwm] from [dbo].[patients]');
     const cols = buildColumnsQuery(mssql, 'mssql', 'dbo', 'patients').toSQL().toNative();
-    expect(cols.sql).toContain('from [information_schema].[columns] where lower(table_schema) = lower(@p0)');
+    expect(cols.sql).toContain(
+      'from [information_schema].[columns] where lower(table_schema) = lower(@p0)',
+    );
     expect(cols.bindings).toEqual(['dbo', 'patients']);
   });
 
   it('first load of an incremental table has only the upper bound; full loads no WHERE', () => {
     const { range, ...full } = spec;
-    expect(buildSelect(mssql, 'mssql', { ...spec, range: { ...range, lower: undefined } }).toSQL().sql).toBe(
-      'select [PatientID], [ModifiedDate] from [dbo].[patients] where [ModifiedDate] <= ?',
+    expect(
+      buildSelect(mssql, 'mssql', { ...spec, range: { ...range, lower: undefined } }).toSQL().sql,
+    ).toBe('select [PatientID], [ModifiedDate] from [dbo].[patients] where [ModifiedDate] <= ?');
+    expect(buildSelect(mssql, 'mssql', full).toSQL().sql).toBe(
+      'select [PatientID], [ModifiedDate] from [dbo].[patients]',
     );
-    expect(buildSelect(mssql, 'mssql', full).toSQL().sql).toBe('select [PatientID], [ModifiedDate] from [dbo].[patients]');
   });
 
   it('PostgreSQL, MariaDB and SQLite quote by their own rules', () => {
@@ -56,7 +69,11 @@ describe('source SQL', () => {
   });
 
   it('an embedded quote in an identifier cannot break out (defence in depth behind validation)', () => {
-    const q = buildSelect(mssql, 'mssql', { schema: 'dbo', table: 'x]; drop table y;--', columns: ['a'] }).toSQL().sql;
+    const q = buildSelect(mssql, 'mssql', {
+      schema: 'dbo',
+      table: 'x]; drop table y;--',
+      columns: ['a'],
+    }).toSQL().sql;
     // knex's SQL Server quoting drops the closing bracket, so the text stays one identifier.
     expect(q).toBe('select [a] from [dbo].[x; drop table y;--]');
   });

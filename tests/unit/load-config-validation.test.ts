@@ -9,7 +9,15 @@ import type { LoadConfigColumn } from '../../runner/ingest/load-config.js';
 
 const HEADER = 'database,datasource,tablename,loadtype,watermark,is_active,targetpath';
 const GOOD = ['hospital_a', 'hos-a', 'dbo.patients', 'Incremental', 'ModifiedDate', '1', 'hosa'];
-const COLS: readonly LoadConfigColumn[] = ['database', 'datasource', 'tablename', 'loadtype', 'watermark', 'is_active', 'targetpath'];
+const COLS: readonly LoadConfigColumn[] = [
+  'database',
+  'datasource',
+  'tablename',
+  'loadtype',
+  'watermark',
+  'is_active',
+  'targetpath',
+];
 
 const csvField = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 const withValue = (col: LoadConfigColumn, value: string): string => {
@@ -32,18 +40,34 @@ function rejection(text: string): MdlError {
 
 describe('parseLoadConfig', () => {
   it('parses the repository config into typed entries', () => {
-    const cfg = parseLoadConfig(fs.readFileSync('configs/emr/load_config.csv', 'utf8'), 'configs/emr/load_config.csv');
+    const cfg = parseLoadConfig(
+      fs.readFileSync('configs/emr/load_config.csv', 'utf8'),
+      'configs/emr/load_config.csv',
+    );
     expect(cfg.entries).toHaveLength(10);
     const bPatients = cfg.entries.find((e) => e.datasource === 'hos-b' && e.table === 'patients');
-    expect(bPatients).toMatchObject({ loadType: 'Incremental', watermark: 'Updated_Date', targetPath: 'hosb', schema: 'dbo', row: 8 });
+    expect(bPatients).toMatchObject({
+      loadType: 'Incremental',
+      watermark: 'Updated_Date',
+      targetPath: 'hosb',
+      schema: 'dbo',
+      row: 8,
+    });
     const aDeps = cfg.entries.find((e) => e.datasource === 'hos-a' && e.table === 'departments');
     expect(aDeps?.loadType).toBe('Full');
     expect(new Set(cfg.entries.map((e) => e.datasource))).toEqual(new Set(['hos-a', 'hos-b']));
   });
 
   it('accepts quoted fields, CRLF and case-insensitive load types', () => {
-    const cfg = parseLoadConfig(`${HEADER}\r\n"hospital_a",hos-a,dbo.encounters,incremental,ModifiedDate,0,"hosa/emr"\r\n`, 'x.csv');
-    expect(cfg.entries[0]).toMatchObject({ loadType: 'Incremental', isActive: false, targetPath: 'hosa/emr' });
+    const cfg = parseLoadConfig(
+      `${HEADER}\r\n"hospital_a",hos-a,dbo.encounters,incremental,ModifiedDate,0,"hosa/emr"\r\n`,
+      'x.csv',
+    );
+    expect(cfg.entries[0]).toMatchObject({
+      loadType: 'Incremental',
+      isActive: false,
+      targetPath: 'hosa/emr',
+    });
   });
 
   const hostile: readonly [LoadConfigColumn, string][] = [
@@ -88,6 +112,10 @@ describe('parseLoadConfig', () => {
     const dup = `${HEADER}\n${GOOD.join(',')}\n${GOOD.join(',')}\n`;
     expect(rejection(dup).message).toContain('duplicates row 1');
     expect(rejection(`${HEADER}\nhospital_a,hos-a\n`).message).toContain('fields');
+    const sharedFolder = `${HEADER}\n${GOOD.join(',')}\nhospital_b,hos-b,dbo.patients,Full,,1,hosa\n`;
+    const err = rejection(sharedFolder);
+    expect(err.message).toContain('already written by row 1');
+    expect(err.row).toBe(2);
   });
 
   it('accepts only values matching the strict patterns (property)', () => {
@@ -100,7 +128,8 @@ describe('parseLoadConfig', () => {
           ok = false;
         }
         const v = value.trim();
-        if (ok && col !== 'loadtype' && col !== 'is_active') expect(v).toMatch(/^[A-Za-z0-9_./-]*$/);
+        if (ok && col !== 'loadtype' && col !== 'is_active')
+          expect(v).toMatch(/^[A-Za-z0-9_./-]*$/);
         if (ok) expect(v).not.toMatch(/\.\.|;|'|"|\s/);
       }),
       { numRuns: 400 },

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { MdlError } from '../../runner/errors/mdl-error.js';
 import {
   normalizeQuarantine,
+  preNormalizeQuarantine,
   renderQuarantineRules,
 } from '../../runner/quarantine/normalize.js';
 
@@ -96,5 +97,15 @@ describe('normalizeQuarantine', () => {
     expectConfigError({ expression: { 'bad name': 'x' } }, 'plain name');
     expectConfigError([{ not_null: ['a'] }, { not_null: ['a'] }], 'declared twice');
     expectConfigError({ 'valid-npi': 'npi' }, "unknown quarantine rule 'valid-npi'");
+  });
+});
+
+describe('preNormalizeQuarantine', () => {
+  test('normalises valid input and returns invalid input unchanged for later reporting', () => {
+    expect(preNormalizeQuarantine({ valid_npi: 'npi' }, where)).toEqual([
+      { name: 'valid_npi:npi', when: "{{ quarantine_valid_npi('npi') }}" },
+    ]);
+    const bad = { not_null: [] };
+    expect(preNormalizeQuarantine(bad, where)).toBe(bad);
   });
 });

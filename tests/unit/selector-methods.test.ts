@@ -7,7 +7,9 @@ const m = healthcareManifest();
 
 /** Selection with indirect test selection off, so each method is seen on its own. */
 function direct(select: string, extra: Partial<SelectionCriteria> = {}): string[] {
-  return shortNames(selectNodes(m, { select: [select], exclude: [], indirectSelection: 'empty', ...extra }, []));
+  return shortNames(
+    selectNodes(m, { select: [select], exclude: [], indirectSelection: 'empty', ...extra }, []),
+  );
 }
 
 describe('selector methods', () => {
@@ -59,7 +61,11 @@ describe('selector methods', () => {
     // A path-looking value without a method uses the path method.
     expect(direct('models/gold/kpi/kpi_denials.sql')).toEqual(['kpi_denials']);
     // The YAML file of sources and generic tests.
-    expect(direct('path:models/bronze/sources.yml')).toEqual(['claims.claims', 'emr.encounters', 'emr.patients']);
+    expect(direct('path:models/bronze/sources.yml')).toEqual([
+      'claims.claims',
+      'emr.encounters',
+      'emr.patients',
+    ]);
   });
 
   it('selects by file name with or without extension', () => {
@@ -85,7 +91,11 @@ describe('selector methods', () => {
 
   it('selects by resource_type', () => {
     expect(direct('resource_type:seed')).toEqual(['cpt_codes']);
-    expect(direct('resource_type:source')).toEqual(['claims.claims', 'emr.encounters', 'emr.patients']);
+    expect(direct('resource_type:source')).toEqual([
+      'claims.claims',
+      'emr.encounters',
+      'emr.patients',
+    ]);
   });
 
   it('selects sources by source, source.table, package.source.table and wildcards', () => {
@@ -99,7 +109,10 @@ describe('selector methods', () => {
   it('selects tests by test_type and test_name', () => {
     expect(direct('test_type:singular')).toEqual(['assert_positive_amounts']);
     expect(direct('test_type:generic')).toHaveLength(5);
-    expect(direct('test_name:not_null')).toEqual(['not_null_emr_patients', 'not_null_patients_patient_id']);
+    expect(direct('test_name:not_null')).toEqual([
+      'not_null_emr_patients',
+      'not_null_patients_patient_id',
+    ]);
     expect(direct('test_name:rel*')).toEqual(['relationships_fact_transactions_patient_key']);
     expect(direct('test_name:assert_positive_amounts')).toEqual(['assert_positive_amounts']);
   });
@@ -114,11 +127,26 @@ describe('selector methods', () => {
     expect(all.size).toBe(Object.keys(m.nodes).length - 3);
     expect([...all].some((id) => id.startsWith('source.'))).toBe(false);
     expect(selectNodes(m, { select: ['  '], exclude: [] }, []).size).toBe(all.size);
+    // …unless sources are asked for by type.
+    const sources = selectNodes(m, { select: [], exclude: [], resourceTypes: ['source'] }, []);
+    expect(shortNames(sources)).toEqual(['claims.claims', 'emr.encounters', 'emr.patients']);
   });
 
   it('filters by resource types after selection', () => {
     const got = selectNodes(m, { select: ['silver'], exclude: [], resourceTypes: ['test'] }, []);
-    expect(shortNames(got)).toEqual(['accepted_values_claims_status', 'not_null_patients_patient_id']);
+    expect(shortNames(got)).toEqual([
+      'accepted_values_claims_status',
+      'not_null_patients_patient_id',
+    ]);
+  });
+
+  it('rejects an unknown resource type filter', () => {
+    const criteria = {
+      select: [],
+      exclude: [],
+      resourceTypes: ['modle'],
+    } as unknown as SelectionCriteria;
+    expect(() => selectNodes(m, criteria, [])).toThrow(/unknown resource type 'modle'/);
   });
 
   it('reports atoms that matched nothing', () => {
@@ -129,6 +157,8 @@ describe('selector methods', () => {
 
   it('treats dots in fqn segments as separators, like dbt', () => {
     const dotted = manifestOf([model('a.b', { folder: ['x'] })]);
-    expect(shortNames(selectNodes(dotted, { select: ['x.a.b'], exclude: [] }, []))).toEqual(['a.b']);
+    expect(shortNames(selectNodes(dotted, { select: ['x.a.b'], exclude: [] }, []))).toEqual([
+      'a.b',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 -- Encounters of both hospitals, newest version per encounter; `patient_found` tells the
--- quarantine whether the patient exists (NULL when the encounter names no patient).
+-- quarantine whether the patient exists (NULL when the encounter names no patient), looked up
+-- in the current rows of the silver patients snapshot.
 WITH unioned AS (
   SELECT EncounterID, PatientID, EncounterDate, EncounterType, ProviderID, DepartmentID,
     ProcedureCode, InsertedDate, ModifiedDate, datasource, _load_id
@@ -32,5 +33,5 @@ SELECT
   try_cast(e.ModifiedDate AS TIMESTAMP) AS modified_date,
   CASE WHEN {{ is_missing('e.PatientID') }} THEN NULL ELSE p.patient_key IS NOT NULL END AS patient_found
 FROM latest AS e
-LEFT JOIN {{ ref('stg_patients') }} AS p
+LEFT JOIN (SELECT patient_key FROM {{ ref('patients') }} WHERE is_current) AS p
   ON p.patient_key = {{ surrogate_key(clean_text('e.PatientID'), 'e.datasource') }}

@@ -1,5 +1,7 @@
 -- Transactions (charges and payments) of both hospitals, newest version per transaction, with
--- the lookups the quarantine rules need: does the encounter exist, are the codes known.
+-- the lookups the quarantine rules need: does the encounter exist, are the codes known. The
+-- lookups read the current rows of the silver snapshots (already built, upstream in the DAG)
+-- rather than their staging views, so no staging query is evaluated twice.
 WITH unioned AS (
   SELECT TransactionID, EncounterID, PatientID, ProviderID, DeptID, VisitDate, ServiceDate,
     PaidDate, VisitType, Amount, AmountType, PaidAmount, ClaimID, PayorID, ProcedureCode, ICDCode,
@@ -50,9 +52,9 @@ SELECT
   CASE WHEN t.ProcedureCode IS NULL THEN NULL ELSE c.cpt_code IS NOT NULL END AS procedure_code_known,
   CASE WHEN {{ is_missing('t.ICDCode') }} THEN NULL ELSE i.icd_code IS NOT NULL END AS icd_code_known
 FROM latest AS t
-LEFT JOIN {{ ref('stg_encounters') }} AS e
+LEFT JOIN (SELECT encounter_key FROM {{ ref('encounters') }} WHERE is_current) AS e
   ON e.encounter_key = {{ surrogate_key(clean_text('t.EncounterID'), 't.datasource') }}
-LEFT JOIN (SELECT DISTINCT cpt_code FROM {{ ref('stg_cpt_codes') }}) AS c
+LEFT JOIN (SELECT cpt_code FROM {{ ref('cpt_codes') }} WHERE is_current) AS c
   ON c.cpt_code = CAST(t.ProcedureCode AS STRING)
-LEFT JOIN (SELECT DISTINCT icd_code FROM {{ ref('stg_icd_codes') }}) AS i
+LEFT JOIN (SELECT icd_code FROM {{ ref('icd_codes') }} WHERE is_current) AS i
   ON i.icd_code = trim(CAST(t.ICDCode AS STRING))

@@ -1,10 +1,15 @@
 import type { ResourceType } from '../../compiler/manifest.js';
+import { writeManifest } from '../../compiler/write-artifacts.js';
 import { formatError, isMdlError, MdlError } from '../../errors/mdl-error.js';
 import { runInvocation, type ExecCommand } from '../../execute/invocation.js';
 import type { SelectionCriteria } from '../../graph/selection-criteria.js';
 import type { CliIo, Flags } from '../command.js';
 import { projectOptions, selectionOptions } from '../common-options.js';
-import { loadAndCompile } from '../load-and-compile.js';
+import type { Adapter } from '../../adapters/adapter.js';
+import { openAdapter } from '../../adapters/open-adapter.js';
+import { compileProject, selectTarget } from '../../compiler/compile-project.js';
+import { loadProject } from '../../project/load-project.js';
+import { parseVarsFlag, projectDirOf, type LoadedAndCompiled } from '../load-and-compile.js';
 import { ProgressReporter, type ProgressMode } from '../progress-reporter.js';
 
 /** Flags of run/build/test/seed/retry. */
@@ -20,13 +25,15 @@ export const execOptions = {
 
 export const EXEC_USAGE = [
   'Selection: --select/-s, --exclude, --selector, --resource-type (dbt syntax).',
-  'Execution: --threads N (default: the target\'s), --fail-fast/-x, --full-refresh.',
+  "Execution: --threads N (default: the target's), --fail-fast/-x, --full-refresh.",
   'Output: --log-format text|json; results in target/run_results.json, log in target/mdl.log.',
   'Exit code: 0 ok (warnings included), 1 a node failed or was cancelled, 2 usage/project error, 130 interrupted.',
 ].join('\n');
 
 const strings = (v: Flags[string]): string[] =>
-  v === undefined ? [] : (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+  v === undefined
+    ? []
+    : (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
 
 /** `--threads` as a whole number ≥ 1 (undefined = target default). */
 export function parseThreads(flags: Flags): number | undefined {
@@ -34,7 +41,10 @@ export function parseThreads(flags: Flags): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new MdlError('E_USAGE', `--threads must be a whole number from 1 to 256 (got '${String(raw)}')`);
+    throw new MdlError(
+      'E_USAGE',
+      `--threads must be a whole number from 1 to 256 (got '${String(raw)}')`,
+    );
   }
   return n;
 }
@@ -50,8 +60,16 @@ export function progressMode(flags: Flags, io: CliIo): ProgressMode {
 /** Selection flags → criteria. */
 export function criteriaFrom(flags: Flags): SelectionCriteria {
   const indirect = flags['indirect-selection'];
-  if (indirect !== undefined && indirect !== 'eager' && indirect !== 'cautious' && indirect !== 'empty') {
-    throw new MdlError('E_USAGE', `--indirect-selection must be eager, cautious or empty (got '${String(indirect)}')`);
+  if (
+    indirect !== undefined &&
+    indirect !== 'eager' &&
+    indirect !== 'cautious' &&
+    indirect !== 'empty'
+  ) {
+    throw new MdlError(
+      'E_USAGE',
+      `--indirect-selection must be eager, cautious or empty (got '${String(indirect)}')`,
+    );
   }
   const resourceTypes = strings(flags['resource-type']) as ResourceType[];
   return {
@@ -71,7 +89,9 @@ export function installInterrupt(io: CliIo): { readonly signal: AbortSignal; dis
   const ctrl = new AbortController();
   const onSigint = (): void => {
     if (ctrl.signal.aborted) process.exit(130);
-    io.stderr('\nInterrupted: cancelling running statements and rolling back (Ctrl-C again to quit now)\n');
+    io.stderr(
+      '\nInterrupted: cancelling running statements and rolling back (Ctrl-C again to quit now)\n',
+    );
     ctrl.abort();
   };
   process.on('SIGINT', onSigint);
@@ -94,15 +114,32 @@ export interface RunExecOptions {
 }
 
 /** Shared body of run/build/test/seed: compile, execute, report, exit code. */
-export async function runExec(command: ExecCommand, flags: Flags, io: CliIo, opts: RunExecOptions = {}): Promise<number> {
+export async function runExec(
+  command: ExecCommand,
+  flags: Flags,
+  io: CliIo,
+  opts: RunExecOptions = {},
+): Promise<number> {
   const threads = parseThreads(flags);
   const mode = progressMode(flags, io);
   const criteria = criteriaFrom(flags);
-  const { project, manifest, target } = await loadAndCompile(flags, io);
+  let loaded: LoadedAndCompiled & { readonly adapter: Adapter };
+  try {
+    loaded = await loadCompileAndOpen(flags, io, threads);
+  } catch (err) {
+    // A locked database or an unreachable engine is a run failure (1), not a usage error (2).
+    if (isMdlError(err) && (err.code === 'E_DB_LOCKED' || err.code === 'E_CONNECTION')) {
+      io.stderr(`${formatError(err)}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const { project, manifest, target, adapter } = loaded;
   const reporter = new ProgressReporter(io, manifest, mode);
   const interrupt = installInterrupt(io);
   try {
     const outcome = await runInvocation({
+      adapter,
       command,
       project,
       manifest,
@@ -128,16 +165,52 @@ export async function runExec(command: ExecCommand, flags: Flags, io: CliIo, opt
       },
     });
     reporter.summary(outcome.runResults);
+    // Written after the run: it is not needed to execute, and start → first statement is budgeted.
+    writeManifest(manifest, project.targetPath);
     if (interrupt.signal.aborted) return 130;
     return outcome.exitCode;
-  } catch (err) {
-    // A locked database or an unreachable engine is a run failure (1), not a usage error (2).
-    if (isMdlError(err) && (err.code === 'E_DB_LOCKED' || err.code === 'E_CONNECTION')) {
-      io.stderr(`${formatError(err)}\n`);
-      return 1;
-    }
-    throw err;
   } finally {
     interrupt.dispose();
+    await adapter.close();
   }
+}
+
+/**
+ * loadAndCompile, but the warehouse connection is opened while the project compiles: DuckDB
+ * opens its file on a worker thread, so the open overlaps the (main-thread) compile. A compile
+ * error still wins over a connection error (it is the one the user must fix first).
+ */
+async function loadCompileAndOpen(
+  flags: Flags,
+  io: CliIo,
+  threads: number | undefined,
+): Promise<LoadedAndCompiled & { readonly adapter: Adapter }> {
+  const targetName = typeof flags.target === 'string' ? flags.target : undefined;
+  const vars = parseVarsFlag(typeof flags.vars === 'string' ? flags.vars : undefined);
+  const project = await loadProject({
+    projectDir: projectDirOf(flags, io),
+    ...(targetName === undefined ? {} : { targetName }),
+    env: io.env,
+  });
+  const target = selectTarget(project, targetName);
+  const opening = openAdapter(target, Math.max(1, threads ?? target.threads)).then(
+    (adapter) => ({ ok: true as const, adapter }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  let manifest;
+  try {
+    manifest = await compileProject(project, {
+      ...(targetName === undefined ? {} : { targetName }),
+      vars,
+      env: io.env,
+      useCache: true,
+    });
+  } catch (err) {
+    const o = await opening;
+    if (o.ok) await o.adapter.close();
+    throw err;
+  }
+  const o = await opening;
+  if (!o.ok) throw o.error;
+  return { project, manifest, target, adapter: o.adapter };
 }

@@ -1,4 +1,4 @@
-// Readiness probe for scripts/services/spark.sh: opens a NOSASL session on the Thrift Server and
+// Readiness probe for scripts/services/spark.sh: opens a session (auth NONE = SASL PLAIN, any user) on the Thrift Server and
 // runs `SELECT 1` through hive-driver (the client the runner uses). Exit 0 only if it answered 1.
 import hive from 'hive-driver';
 
@@ -11,7 +11,7 @@ try {
   await client.connect(
     { host, port: Number(port), options: { connect_timeout: 5000 } },
     new hive.connections.TcpConnection(),
-    new hive.auth.NoSaslAuthentication(),
+    new hive.auth.PlainTcpAuthentication({ username: 'mdl', password: 'anonymous' }),
   );
   const session = await client.openSession({
     client_protocol: TCLIService_types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10,

@@ -1,0 +1,6 @@
+select
+    id,
+    customer_id,
+    (amount_cents / 100.0) as amount,
+    status
+from "raw"."orders"

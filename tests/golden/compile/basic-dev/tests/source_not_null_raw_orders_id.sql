@@ -1,0 +1,3 @@
+select id
+from "raw"."orders"
+where id is null

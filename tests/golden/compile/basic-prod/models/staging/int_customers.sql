@@ -1,0 +1,6 @@
+with __mdl_ephemeral__stg_customers as (
+select id, name
+from `basic_cat`.`raw`.`customers`
+)
+select id, upper(name) as name
+from __mdl_ephemeral__stg_customers

@@ -1,0 +1,1 @@
+select * from `basic_cat`.`raw`.`orders`

@@ -1,0 +1,3 @@
+select *
+from `basic_cat`.`marts`.`customer_order_totals`
+where total_amount < 0

@@ -1,0 +1,3 @@
+select id
+from `basic_cat`.`raw`.`orders`
+where id is null

@@ -1,0 +1,5 @@
+-- exec: drop previous table
+DROP TABLE IF EXISTS `hc_prod`.`silver`.`v`;
+-- exec: create view
+CREATE OR REPLACE VIEW `hc_prod`.`silver`.`v` AS
+SELECT id, name, amount FROM `hc_prod`.`staging`.`src`;

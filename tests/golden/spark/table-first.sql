@@ -1,0 +1,6 @@
+-- rows: replace table
+CREATE OR REPLACE TABLE `silver`.`t`
+USING DELTA
+TBLPROPERTIES ('delta.columnMapping.mode' = 'name', 'delta.minReaderVersion' = '2', 'delta.minWriterVersion' = '5')
+AS
+SELECT id, name, amount FROM `staging`.`src`;

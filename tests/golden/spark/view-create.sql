@@ -1,0 +1,3 @@
+-- exec: create view
+CREATE OR REPLACE VIEW `silver`.`v` AS
+SELECT id, name, amount FROM `staging`.`src`;
