@@ -16,5 +16,10 @@ export { selectNodes, selectNodesDetailed, type SelectionOutcome } from './graph
 export type * from './graph/selection-criteria.js';
 export { runGraph, type RunGraphOptions, type SchedulerEvent } from './execute/scheduler.js';
 export * from './ingest/load-config.js';
-export { runIngest, INGEST_PATHS, type RunIngestOptions, type IngestSummary } from './ingest/run-ingest.js';
+export {
+  runIngest,
+  INGEST_PATHS,
+  type RunIngestOptions,
+  type IngestSummary,
+} from './ingest/run-ingest.js';
 export { main } from './cli/main.js';

@@ -12,6 +12,7 @@
 # and `.services/spark.env` exports MDL_SPARK_HOST / MDL_SPARK_PORT for the tests.
 #
 # Environment: MDL_SPARK_PORT (default 10009), MDL_SPARK_CACHE, MDL_SPARK_MEMORY (default 2g),
+# MDL_SPARK_JAVA_OPTS (JIT/GC flags),
 # MDL_SPARK_START_TIMEOUT seconds (default 240), MDL_SPARK_FRESH=1 wipes the warehouse on start.
 set -euo pipefail
 
