@@ -264,11 +264,6 @@ export class SparkConnection implements Connection {
    * nothing, so their count is read from the Delta commit they made (`DESCRIBE HISTORY`).
    */
   async execute(sql: string, opts?: QueryOptions): Promise<ExecuteResult> {
-    const t0 = Date.now();
-    try { return await this.execute2(sql, opts); } finally {
-    (await import('node:fs')).appendFileSync('/tmp/h7/trace.tsv', `${Date.now() - t0}\tX\t${sql.replace(/\s+/g, ' ').slice(0, 90)}\n`); }
-  }
-  async execute2(sql: string, opts?: QueryOptions): Promise<ExecuteResult> {
     const op = await this.run(sql, opts);
     const rows = await this.fetchAll(op);
     const n = rows.length === 1 ? rows[0]?.num_affected_rows : undefined;
@@ -287,11 +282,8 @@ export class SparkConnection implements Connection {
   }
 
   async query(sql: string, opts?: QueryOptions): Promise<readonly Row[]> {
-    const t0 = Date.now();
     const op = await this.run(sql, opts);
-    const r = await this.fetchAll(op);
-    (await import('node:fs')).appendFileSync('/tmp/h7/trace.tsv', `${Date.now() - t0}\tQ\t${sql.replace(/\s+/g, ' ').slice(0, 90)}\n`);
-    return r;
+    return this.fetchAll(op);
   }
 
   async cancel(): Promise<void> {

@@ -12,6 +12,7 @@ import type { Connection } from '../connections/connection.js';
 import type { ColumnDef } from '../dialects/dialect.js';
 import { isMdlError, MdlError } from '../errors/mdl-error.js';
 import { planDataTest } from '../materializations/data-test.js';
+import { hookSteps } from '../materializations/hooks.js';
 import { isIncrementalRun } from '../materializations/incremental.js';
 import { strategyFor } from '../materializations/registry.js';
 import { buildSelectSql } from '../materializations/select-sql.js';
@@ -93,19 +94,26 @@ async function buildRelation(
     options: ctx.options,
   };
   const plan = strategyFor(node)(input);
+  const pre = hookSteps(node, dialect, 'pre_hook');
+  const post = hookSteps(node, dialect, 'post_hook');
+  const observe = {
+    signal,
+    node: node.uniqueId,
+    onStep: (step: { readonly label: string }, ms: number) =>
+      ctx.log({
+        event: 'step',
+        node: node.uniqueId,
+        label: step.label,
+        ms: Math.round(ms * 10) / 10,
+      }),
+  };
   let rows: number | undefined;
   try {
-    rows = await runPlan(conn, dialect, plan, {
-      signal,
-      node: node.uniqueId,
-      onStep: (step, ms) =>
-        ctx.log({
-          event: 'step',
-          node: node.uniqueId,
-          label: step.label,
-          ms: Math.round(ms * 10) / 10,
-        }),
-    });
+    if (pre.length > 0)
+      await runPlan(conn, dialect, { steps: pre, transaction: false, cleanup: [] }, observe);
+    rows = await runPlan(conn, dialect, plan, observe);
+    if (post.length > 0)
+      await runPlan(conn, dialect, { steps: post, transaction: false, cleanup: [] }, observe);
   } catch (err) {
     throw seedOrSqlError(err, node);
   }

@@ -1,0 +1,148 @@
+/**
+ * Parity and timing of the healthcare project on DuckDB vs. the local Spark Thrift Server:
+ * copies the project and the current bronze Parquet into a temp dir, runs `mdl build` on a DuckDB
+ * target and on the `spark` target, then compares every silver and gold table — row count and a
+ * content hash over a canonical, ordered text form of the rows (volatile audit columns excluded).
+ * Prints times and a per-table verdict; differing columns are named, values never printed.
+ *
+ *   scripts/services/spark.sh start && source .services/spark.env
+ *   npx esbuild bench/spark-parity.ts --bundle --platform=node --format=esm --packages=external \
+ *     --outfile=bench/out/spark-parity.mjs && node bench/out/spark-parity.mjs [--bronze data/bronze]
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Connection, Row } from '../runner/connections/connection.js';
+import { openDuckDb } from '../runner/connections/duckdb-connection.js';
+import { SparkConnection } from '../runner/connections/spark-connection.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = fs.existsSync(path.join(repo, 'project.yml')) ? repo : path.resolve(process.cwd());
+const { values: args } = parseArgs({
+  options: { bronze: { type: 'string', default: 'data/bronze' }, keep: { type: 'boolean', default: false } },
+});
+const host = process.env.MDL_SPARK_HOST ?? '127.0.0.1';
+const port = Number(process.env.MDL_SPARK_PORT ?? '10009');
+
+/** Columns whose values depend on the wall clock of the build, not on the data. */
+const VOLATILE = new Set(['inserted_at', 'modified_at', 'snapshot_updated_at', 'valid_from', 'valid_to', 'scd_id', 'built_at', 'loaded_at']);
+
+function copyProject(dir: string): void {
+  for (const p of ['project.yml', 'selectors.yml', 'models', 'seeds', 'macros', 'data-tests', 'snapshots', 'configs']) {
+    const from = path.join(root, p);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, p), { recursive: true });
+  }
+  fs.cpSync(path.resolve(root, args.bronze ?? 'data/bronze'), path.join(dir, 'data', 'bronze'), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'configs', 'targets.yml'),
+    [
+      'default: dev',
+      'targets:',
+      '  dev:',
+      '    type: duckdb',
+      '    path: warehouse.duckdb',
+      '    schema: main',
+      '    threads: 2',
+      '  spark:',
+      '    type: spark',
+      `    host: ${host}`,
+      `    port: ${port}`,
+      '    auth: NONE',
+      '    schema: default',
+      '    threads: 2',
+      '',
+    ].join('\n'),
+  );
+}
+
+function build(dir: string, target: string): { ms: number; summary: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'mdl.mjs'), 'build', '--project-dir', dir, '--target', target], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const ms = performance.now() - t0;
+  const summary = `${r.stdout}`.split('\n').find((l) => l.startsWith('Finished in')) ?? `exit ${r.status}`;
+  if (r.status !== 0) process.stderr.write(`${target} build problems:\n${(r.stdout + r.stderr).split('Problems:')[1] ?? r.stderr}\n`);
+  return { ms, summary };
+}
+
+/** Canonical text of a value, equal across engines for equal data (numbers to 6 decimals). */
+function canon(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
+  if (typeof v === 'string') {
+    if (/^-?\d+(\.\d+)?$/.test(v)) return canon(Number(v));
+    const ts = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d+)?$/.exec(v);
+    if (ts !== null) return `${ts[1]}T${ts[2]}${(ts[3] ?? '').replace(/0+$/, '').replace(/^\.$/, '')}`;
+    return JSON.stringify(v);
+  }
+  return JSON.stringify(v);
+}
+
+function digest(rows: readonly Row[], cols: readonly string[]): string {
+  const lines = rows.map((r) => cols.map((c) => canon(r[c])).join('\u0001')).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+}
+
+async function tablesOf(duck: Connection): Promise<string[]> {
+  const rows = await duck.query(
+    "SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('silver', 'gold') AND table_type = 'BASE TABLE' ORDER BY 1",
+  );
+  return rows.map((r) => String(r.t));
+}
+
+/** Lower-cased column names → the engine's row objects keyed the same way. */
+function lowerKeys(rows: readonly Row[]): Row[] {
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), v])));
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdl-parity-'));
+  copyProject(dir);
+  const spark = await SparkConnection.open({ host, port, transport: 'binary', auth: 'NONE' });
+  for (const s of ['bronze', 'silver', 'gold', 'silver_audit', 'gold_audit', 'main_audit']) await spark.execute(`DROP SCHEMA IF EXISTS \`${s}\` CASCADE`);
+  const duckRun = build(dir, 'dev');
+  const sparkRun = build(dir, 'spark');
+  console.log(`DuckDB build: ${(duckRun.ms / 1000).toFixed(1)} s (${duckRun.summary})`);
+  console.log(`Spark  build: ${(sparkRun.ms / 1000).toFixed(1)} s (${sparkRun.summary})`);
+  console.log(`ratio Spark/DuckDB: ${(sparkRun.ms / duckRun.ms).toFixed(1)}x`);
+  const duck = await openDuckDb({ type: 'duckdb', name: 'dev', path: path.join(dir, 'warehouse.duckdb'), schema: 'main', threads: 2, settings: {} });
+  let same = 0;
+  const tables = await tablesOf(duck);
+  for (const t of tables) {
+    const d = lowerKeys(await duck.query(`SELECT * FROM ${t}`));
+    let s: Row[];
+    try {
+      s = lowerKeys(await spark.query(`SELECT * FROM ${t}`));
+    } catch {
+      console.log(`${t.padEnd(36)} MISSING on Spark`);
+      continue;
+    }
+    const cols = Object.keys(d[0] ?? s[0] ?? {}).filter((c) => !VOLATILE.has(c)).sort();
+    const hd = digest(d, cols);
+    const hs = digest(s, cols);
+    if (d.length === s.length && hd === hs) {
+      same += 1;
+      console.log(`${t.padEnd(36)} ${String(d.length).padStart(8)} rows  identical (${hd})`);
+    } else {
+      const differing = cols.filter((c) => digest(d, [c]) !== digest(s, [c]));
+      console.log(`${t.padEnd(36)} duckdb ${d.length} / spark ${s.length} rows  DIFFERENT in: ${differing.join(', ') || '(row multiset)'}`);
+    }
+  }
+  console.log(`\n${same}/${tables.length} silver+gold tables identical (volatile columns excluded: ${[...VOLATILE].join(', ')})`);
+  await duck.close();
+  await spark.close();
+  if (args.keep !== true) fs.rmSync(dir, { recursive: true, force: true });
+  else console.log(`kept ${dir}`);
+  process.exitCode = same === tables.length && tables.length > 0 ? 0 : 1;
+}
+
+await main();
