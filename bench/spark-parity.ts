@@ -1,13 +1,14 @@
 /**
- * Parity and timing of the healthcare project on DuckDB vs. the local Spark Thrift Server:
- * copies the project and the current bronze Parquet into a temp dir, runs `mdl build` on a DuckDB
- * target and on the `spark` target, then compares every silver and gold table — row count and a
- * content hash over a canonical, ordered text form of the rows (volatile audit columns excluded).
- * Prints times and a per-table verdict; differing columns are named, values never printed.
+ * Parity and timing of the healthcare project on DuckDB vs. the local Spark Thrift Server. In a
+ * temp copy of the project, for day 0 → day N: generate the landing data (demo generator), land it
+ * with `mdl ingest`, run `mdl build` on a DuckDB target and on the `spark` target from the SAME
+ * bronze files, then compare every silver and gold table — row count and a content hash over a
+ * canonical, ordered text form of the rows (wall-clock audit columns excluded). Prints build times
+ * and a per-table verdict; differing columns are named, values are never printed.
  *
- *   scripts/services/spark.sh start && source .services/spark.env
+ *   node scripts/build.mjs && scripts/services/spark.sh start && source .services/spark.env
  *   npx esbuild bench/spark-parity.ts --bundle --platform=node --format=esm --packages=external \
- *     --outfile=bench/out/spark-parity.mjs && node bench/out/spark-parity.mjs [--bronze data/bronze]
+ *     --outfile=bench/out/spark-parity.mjs && node bench/out/spark-parity.mjs [--days 2] [--scale 20000]
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,20 +24,25 @@ import { SparkConnection } from '../runner/connections/spark-connection.js';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const root = fs.existsSync(path.join(repo, 'project.yml')) ? repo : path.resolve(process.cwd());
 const { values: args } = parseArgs({
-  options: { bronze: { type: 'string', default: 'data/bronze' }, keep: { type: 'boolean', default: false } },
+  options: {
+    days: { type: 'string', default: '2' },
+    scale: { type: 'string', default: '20000' },
+    seed: { type: 'string', default: '42' },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const host = process.env.MDL_SPARK_HOST ?? '127.0.0.1';
 const port = Number(process.env.MDL_SPARK_PORT ?? '10009');
 
 /** Columns whose values depend on the wall clock of the build, not on the data. */
-const VOLATILE = new Set(['inserted_at', 'modified_at', 'snapshot_updated_at', 'valid_from', 'valid_to', 'scd_id', 'built_at', 'loaded_at']);
+// (`current_since` is the valid_from of the current version in gold dimensions.)
+const VOLATILE = new Set(['inserted_at', 'modified_at', 'snapshot_updated_at', 'valid_from', 'valid_to', 'scd_id', 'current_since', 'built_at', 'loaded_at']);
 
 function copyProject(dir: string): void {
   for (const p of ['project.yml', 'selectors.yml', 'models', 'seeds', 'macros', 'data-tests', 'snapshots', 'configs']) {
     const from = path.join(root, p);
     if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, p), { recursive: true });
   }
-  fs.cpSync(path.resolve(root, args.bronze ?? 'data/bronze'), path.join(dir, 'data', 'bronze'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'configs', 'targets.yml'),
     [
@@ -57,6 +63,12 @@ function copyProject(dir: string): void {
       '',
     ].join('\n'),
   );
+}
+
+/** Runs a node script; fails the parity run (with its output) when it fails. */
+function step(script: string, argv: readonly string[]): void {
+  const r = spawnSync(process.execPath, [path.join(root, script), ...argv], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${script} ${argv.join(' ')} failed:\n${r.stdout}${r.stderr}`);
 }
 
 function build(dir: string, target: string): { ms: number; summary: string } {
@@ -104,17 +116,8 @@ function lowerKeys(rows: readonly Row[]): Row[] {
   return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), v])));
 }
 
-async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdl-parity-'));
-  copyProject(dir);
-  const spark = await SparkConnection.open({ host, port, transport: 'binary', auth: 'NONE' });
-  for (const s of ['bronze', 'silver', 'gold', 'silver_audit', 'gold_audit', 'main_audit']) await spark.execute(`DROP SCHEMA IF EXISTS \`${s}\` CASCADE`);
-  const duckRun = build(dir, 'dev');
-  const sparkRun = build(dir, 'spark');
-  console.log(`DuckDB build: ${(duckRun.ms / 1000).toFixed(1)} s (${duckRun.summary})`);
-  console.log(`Spark  build: ${(sparkRun.ms / 1000).toFixed(1)} s (${sparkRun.summary})`);
-  console.log(`ratio Spark/DuckDB: ${(sparkRun.ms / duckRun.ms).toFixed(1)}x`);
-  const duck = await openDuckDb({ type: 'duckdb', name: 'dev', path: path.join(dir, 'warehouse.duckdb'), schema: 'main', threads: 2, settings: {} });
+async function compare(duckFile: string, spark: Connection): Promise<{ same: number; total: number }> {
+  const duck = await openDuckDb({ type: 'duckdb', name: 'dev', path: duckFile, schema: 'main', threads: 2, settings: {} });
   let same = 0;
   const tables = await tablesOf(duck);
   for (const t of tables) {
@@ -123,26 +126,47 @@ async function main(): Promise<void> {
     try {
       s = lowerKeys(await spark.query(`SELECT * FROM ${t}`));
     } catch {
-      console.log(`${t.padEnd(36)} MISSING on Spark`);
+      console.log(`  ${t.padEnd(36)} MISSING on Spark`);
       continue;
     }
     const cols = Object.keys(d[0] ?? s[0] ?? {}).filter((c) => !VOLATILE.has(c)).sort();
     const hd = digest(d, cols);
-    const hs = digest(s, cols);
-    if (d.length === s.length && hd === hs) {
+    if (d.length === s.length && hd === digest(s, cols)) {
       same += 1;
-      console.log(`${t.padEnd(36)} ${String(d.length).padStart(8)} rows  identical (${hd})`);
+      console.log(`  ${t.padEnd(36)} ${String(d.length).padStart(8)} rows  identical (${hd})`);
     } else {
       const differing = cols.filter((c) => digest(d, [c]) !== digest(s, [c]));
-      console.log(`${t.padEnd(36)} duckdb ${d.length} / spark ${s.length} rows  DIFFERENT in: ${differing.join(', ') || '(row multiset)'}`);
+      console.log(`  ${t.padEnd(36)} duckdb ${d.length} / spark ${s.length} rows  DIFFERENT in: ${differing.join(', ') || '(row multiset)'}`);
     }
   }
-  console.log(`\n${same}/${tables.length} silver+gold tables identical (volatile columns excluded: ${[...VOLATILE].join(', ')})`);
   await duck.close();
+  return { same, total: tables.length };
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdl-parity-'));
+  copyProject(dir);
+  const spark = await SparkConnection.open({ host, port, transport: 'binary', auth: 'NONE' });
+  for (const s of ['bronze', 'silver', 'gold', 'silver_audit', 'gold_audit', 'main_audit']) await spark.execute(`DROP SCHEMA IF EXISTS \`${s}\` CASCADE`);
+  let allSame = true;
+  for (let day = 0; day <= Number(args.days); day++) {
+    const gen = ['--out', path.join(dir, 'data', 'landing'), '--day', String(day)];
+    if (day === 0) gen.push('--scale', String(args.scale), '--seed', String(args.seed));
+    step('dist/demo-generate.js', gen);
+    step('bin/mdl.mjs', ['ingest', '--project-dir', dir]);
+    const duckRun = build(dir, 'dev');
+    const sparkRun = build(dir, 'spark');
+    console.log(`day ${day}: DuckDB build ${(duckRun.ms / 1000).toFixed(1)} s (${duckRun.summary})`);
+    console.log(`day ${day}: Spark  build ${(sparkRun.ms / 1000).toFixed(1)} s (${sparkRun.summary})  ratio ${(sparkRun.ms / duckRun.ms).toFixed(1)}x`);
+    const { same, total } = await compare(path.join(dir, 'warehouse.duckdb'), spark);
+    console.log(`day ${day}: ${same}/${total} silver+gold tables identical\n`);
+    allSame &&= same === total && total > 0;
+  }
+  console.log(`volatile columns excluded from the hash: ${[...VOLATILE].join(', ')}`);
   await spark.close();
   if (args.keep !== true) fs.rmSync(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);
-  process.exitCode = same === tables.length && tables.length > 0 ? 0 : 1;
+  process.exitCode = allSame ? 0 : 1;
 }
 
 await main();

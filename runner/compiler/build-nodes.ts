@@ -8,6 +8,7 @@ import type { CompileContext, TemplateNodeDraft } from './compile-context.js';
 import type { ColumnInfo, Materialization, NodeConfig, SeedNode, SourceNode } from './manifest.js';
 import { parseTemplateFile } from './parse-template.js';
 import { postProcessConfig } from './post-process-config.js';
+import { preNormalizeQuarantine } from '../quarantine/normalize.js';
 import { newScope } from './render-scope.js';
 
 /**
@@ -41,7 +42,11 @@ export function resolveConfig(
   }
   if (opts.inFile !== undefined) merged = mergeConfig(merged, opts.inFile);
   if (merged.quarantine !== undefined)
-    merged.quarantine = renderStrings(ctx, merged.quarantine, opts.where);
+    merged.quarantine = renderStrings(
+      ctx,
+      preNormalizeQuarantine(merged.quarantine, opts.where),
+      opts.where,
+    );
   return postProcessConfig(merged as NodeConfig, opts.where, ctx.diagnostics);
 }
 

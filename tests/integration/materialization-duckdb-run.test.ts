@@ -257,3 +257,27 @@ describe('incremental', () => {
     ).toEqual(['id', 'updated_at', 'extra']);
   });
 });
+
+describe('hooks', () => {
+  it('runs pre_hook before and post_hook after the build, with {{ this }} replaced', async () => {
+    const m = modelNode('hooked', 'SELECT range AS id FROM range(5)', {
+      materialized: 'table',
+      pre_hook: ['CREATE TABLE IF NOT EXISTS main.hook_log (n BIGINT)'],
+      post_hook: ['INSERT INTO main.hook_log SELECT count(*) FROM {{ this }}'],
+    });
+    expect((await h.run([m], 'run')).get('model.t.hooked')?.status).toBe('success');
+    expect(await h.rows('SELECT n FROM main.hook_log')).toEqual([{ n: 5n }]);
+    const bad = modelNode('bad_hook', 'SELECT 1 AS x', {
+      materialized: 'table',
+      post_hook: ["{{ log('x') }}"],
+    });
+    const r = (await h.run([bad], 'run')).get('model.t.bad_hook')!;
+    expect(r.status).toBe('error');
+    expect(r.errorCode).toBe('E_CONFIG');
+    expect(
+      await h.rows(
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'bad_hook'",
+      ),
+    ).toEqual([{ n: 0n }]);
+  });
+});

@@ -64,6 +64,39 @@ describe('quarantine config through the compiler', () => {
     }
   });
 
+  test('macro shortcut rules (valid_npi: npi) are expanded and rendered by the compiler', async () => {
+    const { manifest } = await compileFiles({
+      ...macros,
+      'models/npis.sql':
+        "select * from (values (1, '1234567893'), (2, '1234567890')) as p(id, npi)",
+      'models/npis.yml': [
+        'version: 2',
+        'models:',
+        '  - name: npis',
+        '    config:',
+        '      materialized: table',
+        '      quarantine:',
+        '        valid_npi: npi',
+        '',
+      ].join('\n'),
+    });
+    const n = node(manifest, 'model.proj.npis') as ModelNode;
+    expect(n.config.quarantine?.length).toBe(1);
+    expect(n.config.quarantine?.[0]?.when.includes('{{')).toBe(false);
+    const conn = await memoryDb();
+    try {
+      const rows = await conn.query(
+        `SELECT id, is_quarantined AS q FROM (${applyQuarantine(n.compiledSql, n, duckdbDialect)}) ORDER BY id`,
+      );
+      expect(rows).toEqual([
+        { id: 1, q: false },
+        { id: 2, q: true },
+      ]);
+    } finally {
+      await conn.close();
+    }
+  });
+
   test('an invalid quarantine shape is an E_CONFIG diagnostic at the model', async () => {
     const problems = await problemsOf(
       compileFiles({
