@@ -1,10 +1,12 @@
 // Bundles the CLI into one ESM file: a single module graph starts faster than hundreds of files,
 // which matters for the "process start to first statement" budget.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-await build({
+const result = await build({
+  metafile: true,
   entryPoints: {
     mdl: 'runner/cli/main.ts',
     lib: 'runner/index.ts',
@@ -31,3 +33,12 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// Hashed chunks of earlier builds are removed after the new ones exist, so a CLI already running
+// from dist/ (a concurrent test) never loses its files mid-flight.
+const fresh = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(f)));
+const chunkDir = path.resolve('dist/chunks');
+for (const f of readdirSync(chunkDir)) {
+  const full = path.join(chunkDir, f);
+  if (!fresh.has(full)) rmSync(full, { force: true });
+}
