@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const bundle = fileURLToPath(new URL('../dist/mdl.js', import.meta.url));
 if (!existsSync(bundle)) {
-  process.stderr.write('mdl: the CLI is not built yet; run `npm install` (or `npm run build`) in the mdl repo first.\n');
+  process.stderr.write(
+    'mdl: the CLI is not built yet; run `npm install` (or `npm run build`) in the mdl repo first.\n',
+  );
   process.exit(2);
 }
 const { main } = await import(bundle);

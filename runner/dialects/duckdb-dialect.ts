@@ -156,11 +156,15 @@ export const duckdbDialect: Dialect = {
     const out: string[] = [];
     const name = this.relation(rel);
     if (docs.description !== undefined) {
-      out.push(`COMMENT ON ${kind === 'view' ? 'VIEW' : 'TABLE'} ${name} IS ${this.stringLiteral(docs.description)}`);
+      out.push(
+        `COMMENT ON ${kind === 'view' ? 'VIEW' : 'TABLE'} ${name} IS ${this.stringLiteral(docs.description)}`,
+      );
     }
     if (kind === 'table') {
       for (const [col, text] of Object.entries(docs.columns)) {
-        out.push(`COMMENT ON COLUMN ${name}.${this.quoteIdentifier(col)} IS ${this.stringLiteral(text)}`);
+        out.push(
+          `COMMENT ON COLUMN ${name}.${this.quoteIdentifier(col)} IS ${this.stringLiteral(text)}`,
+        );
       }
     }
     return out;
