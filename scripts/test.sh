@@ -11,6 +11,8 @@ node scripts/build.mjs
 export MDL_REQUIRE_SERVICES=1
 started=()
 stop_services() {
+  # MDL_KEEP_SERVICES=1 leaves them running for the next local run (CI stops them).
+  [ "${MDL_KEEP_SERVICES:-0}" = "1" ] && return 0
   for svc in "${started[@]}"; do bash "scripts/services/$svc.sh" stop >/dev/null 2>&1 || true; done
 }
 trap stop_services EXIT

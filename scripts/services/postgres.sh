@@ -11,7 +11,11 @@ DATA="$SVC/postgres"
 PORT="${MDL_PG_PORT:-54329}"
 DB=mdl_test
 USER_NAME=mdl
-PASS=mdl_test_pw
+# A random password per data dir, kept under .services/ (gitignored): no credential in the repo.
+mkdir -p "$SVC"
+PASS_FILE="$SVC/postgres.pw"
+[ -s "$PASS_FILE" ] || (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$PASS_FILE")
+PASS="$(cat "$PASS_FILE")"
 ENV_FILE="$SVC/postgres.env"
 LOG="$SVC/postgres.log"
 URL="postgres://$USER_NAME:$PASS@127.0.0.1:$PORT/$DB"
