@@ -3,14 +3,63 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Manifest, ManifestNode } from './manifest.js';
 
-/** Writes `<targetPath>/manifest.json` atomically (temp file + rename). Returns its path. */
-export function writeManifest(manifest: Manifest, targetPath: string): string {
+/** manifest.json text plus where each node's JSON (and the metadata) sits in it. */
+export interface SerializedManifest {
+  readonly text: string;
+  /** `[start, end)` of the metadata object. */
+  readonly metadata: readonly [number, number];
+  /** `[start, end)` of each node's JSON object (its value in `nodes`). */
+  readonly nodes: Readonly<Record<string, readonly [number, number]>>;
+}
+
+/**
+ * `JSON.stringify(manifest)` (same text, same key order), recording node positions so the
+ * incremental compile can splice changed nodes into the previous file instead of re-serialising.
+ */
+export function serializeManifest(manifest: Manifest): SerializedManifest {
+  const parts: string[] = [];
+  let pos = 0;
+  const push = (t: string): readonly [number, number] => {
+    parts.push(t);
+    const start = pos;
+    pos += t.length;
+    return [start, pos];
+  };
+  const ranges: Record<string, readonly [number, number]> = {};
+  const keys = Object.keys(manifest) as (keyof Manifest)[];
+  let metadata: readonly [number, number] = [0, 0];
+  push('{');
+  keys.forEach((key, i) => {
+    push(`${i === 0 ? '' : ','}${JSON.stringify(key)}:`);
+    if (key === 'metadata') metadata = push(JSON.stringify(manifest.metadata));
+    else if (key === 'nodes') {
+      push('{');
+      let first = true;
+      for (const [id, node] of Object.entries(manifest.nodes)) {
+        push(`${first ? '' : ','}${JSON.stringify(id)}:`);
+        ranges[id] = push(JSON.stringify(node));
+        first = false;
+      }
+      push('}');
+    } else push(JSON.stringify(manifest[key]));
+  });
+  push('}');
+  return { text: parts.join(''), metadata, nodes: ranges };
+}
+
+/** Writes manifest.json text atomically (temp file + rename). Returns its path. */
+export function writeManifestText(text: string, targetPath: string): string {
   fs.mkdirSync(targetPath, { recursive: true });
   const file = path.join(targetPath, 'manifest.json');
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(manifest));
+  fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, file);
   return file;
+}
+
+/** Writes `<targetPath>/manifest.json` atomically (temp file + rename). Returns its path. */
+export function writeManifest(manifest: Manifest, targetPath: string): string {
+  return writeManifestText(JSON.stringify(manifest), targetPath);
 }
 
 /** Relative path of a node's compiled SQL under `<target>/compiled/`. */

@@ -49,15 +49,42 @@ const PROJECT_KEYS = [
   'targets-path',
 ];
 
+/** project.yml, targets.yml and selectors.yml of a project: everything but the node files. */
+export interface ProjectHead {
+  readonly dir: string;
+  readonly name: string;
+  readonly version: string;
+  readonly modelPaths: readonly string[];
+  readonly seedPaths: readonly string[];
+  readonly macroPaths: readonly string[];
+  readonly testPaths: readonly string[];
+  readonly snapshotPaths: readonly string[];
+  readonly targetPath: string;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly modelConfig: Project['modelConfig'];
+  readonly seedConfig: Project['seedConfig'];
+  readonly snapshotConfig: Project['snapshotConfig'];
+  readonly testConfig: Project['testConfig'];
+  readonly targets: Project['targets'];
+  readonly selectors: readonly NamedSelector[];
+  /** Project-relative path of the targets file. */
+  readonly targetsRel: string;
+  readonly projectYml: string;
+  readonly targetsText: string;
+  readonly selectorsText: string;
+}
+
 /**
- * Reads and validates a project: project.yml, configs/targets.yml, YAML properties files,
- * selectors.yml and the model/macro/test files with content hashes. The only stage that reads
- * the filesystem. All problems are collected and thrown together as one AggregateMdlError.
+ * Reads and validates project.yml, the targets file and selectors.yml (cheap: used on its own by
+ * the incremental compile, which reads model files only when they changed).
  */
-export async function loadProject(opts: LoadProjectOptions): Promise<Project> {
-  await Promise.resolve(); // async by contract: callers may later stream large projects
+export function loadProjectHead(
+  opts: Omit<LoadProjectOptions, 'useCache'>,
+  collect?: Diagnostics,
+): ProjectHead {
+  // With `collect`, problems are left for the caller to throw together with its own.
+  const diagnostics = collect ?? new Diagnostics();
   const dir = path.resolve(opts.projectDir);
-  const diagnostics = new Diagnostics();
   const projectYml = readText(
     dir,
     'project.yml',
@@ -120,6 +147,41 @@ export async function loadProject(opts: LoadProjectOptions): Promise<Project> {
     : '';
   const selectors = selectorsText === '' ? [] : readSelectors(selectorsText, diagnostics);
 
+  if (collect === undefined) diagnostics.throwIfAny('project is invalid');
+  return {
+    dir,
+    name,
+    version: r.string('version', root.version) ?? '0.0.0',
+    modelPaths,
+    seedPaths,
+    macroPaths,
+    testPaths,
+    snapshotPaths,
+    targetPath,
+    vars,
+    modelConfig,
+    seedConfig,
+    snapshotConfig,
+    testConfig,
+    targets: targets!,
+    selectors,
+    targetsRel,
+    projectYml,
+    targetsText,
+    selectorsText,
+  };
+}
+
+/**
+ * Reads and validates a project: project.yml, configs/targets.yml, YAML properties files,
+ * selectors.yml and the model/macro/test files with content hashes. The only stage that reads
+ * the filesystem. All problems are collected and thrown together as one AggregateMdlError.
+ */
+export async function loadProject(opts: LoadProjectOptions): Promise<Project> {
+  await Promise.resolve(); // async by contract: callers may later stream large projects
+  const diagnostics = new Diagnostics();
+  const head = loadProjectHead(opts, diagnostics);
+  const { dir, modelPaths, seedPaths, macroPaths, testPaths, snapshotPaths, targetPath } = head;
   // files
   const sqlUnder = (roots: readonly string[]): string[] =>
     roots.flatMap((p) => listFiles(dir, p, ['.sql']));
@@ -167,29 +229,31 @@ export async function loadProject(opts: LoadProjectOptions): Promise<Project> {
   cache?.save();
 
   return {
-    name,
+    name: head.name,
     dir,
-    version: r.string('version', root.version) ?? '0.0.0',
+    version: head.version,
     modelPaths,
     seedPaths,
     macroPaths,
     testPaths,
     snapshotPaths,
     targetPath,
-    vars,
-    modelConfig,
-    seedConfig,
-    snapshotConfig,
-    testConfig,
+    vars: head.vars,
+    modelConfig: head.modelConfig,
+    seedConfig: head.seedConfig,
+    snapshotConfig: head.snapshotConfig,
+    testConfig: head.testConfig,
     modelFiles,
     snapshotFiles,
     testFiles,
     macroFiles,
     seedFiles,
     properties: { nodes, sources },
-    targets: targets!,
-    selectors,
-    configHash: sha256([projectYml, targetsText, selectorsText, ...propertyHashes].join('\u0000')),
+    targets: head.targets,
+    selectors: head.selectors,
+    configHash: sha256(
+      [head.projectYml, head.targetsText, head.selectorsText, ...propertyHashes].join('\u0000'),
+    ),
   };
 }
 

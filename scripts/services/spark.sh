@@ -145,6 +145,8 @@ start() {
     "-Dspark.sql.ansi.enabled=true"
     # Bronze Parquet gains columns over time; read the union of all file schemas (like union_by_name).
     "-Dspark.sql.parquet.mergeSchema=true"
+    # Stream large results partition by partition instead of collecting them in the driver heap.
+    "-Dspark.sql.thriftServer.incrementalCollect=true"
     "-Dspark.sql.session.timeZone=UTC"
     "-Duser.timezone=UTC"
     "-Dspark.hadoop.javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$state/metastore_db;create=true"
