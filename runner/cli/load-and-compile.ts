@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { compileProject, selectTarget } from '../compiler/compile-project.js';
+import type { CompileOptions } from '../compiler/compile-project.js';
 import type { Manifest } from '../compiler/manifest.js';
 import { MdlError } from '../errors/mdl-error.js';
 import { loadProject } from '../project/load-project.js';
@@ -48,7 +49,12 @@ export function projectDirOf(flags: Flags, io: CliIo): string {
 export async function loadAndCompile(
   flags: Flags,
   io: CliIo,
-  opts: { readonly renderSql?: boolean; readonly useCache?: boolean } = {},
+  opts: {
+    readonly renderSql?: boolean;
+    readonly useCache?: boolean;
+    /** Parse-pass results per template file (the compile command's incremental snapshot). */
+    readonly onParsed?: CompileOptions['onParsed'];
+  } = {},
 ): Promise<LoadedAndCompiled> {
   const targetName = typeof flags.target === 'string' ? flags.target : undefined;
   const vars = parseVarsFlag(typeof flags.vars === 'string' ? flags.vars : undefined);
@@ -65,6 +71,7 @@ export async function loadAndCompile(
     env: io.env,
     useCache: opts.useCache ?? true,
     ...(opts.renderSql === undefined ? {} : { renderSql: opts.renderSql }),
+    ...(opts.onParsed === undefined ? {} : { onParsed: opts.onParsed }),
   });
   return { project, manifest, target };
 }

@@ -14,6 +14,7 @@ import {
 } from './build-nodes.js';
 import { buildGenericTests, renderGenericTest } from './build-tests.js';
 import { CompileCache } from './compile-cache.js';
+import type { ParsedTemplate } from './compile-cache.js';
 import type { CompileContext, TemplateNodeDraft } from './compile-context.js';
 import type { Manifest, ManifestNode, ModelNode, SnapshotNode, TestNode } from './manifest.js';
 import { renderParsedFile } from './parse-template.js';
@@ -22,6 +23,7 @@ import type { PlaceholderRef } from './relation-value.js';
 import { lineInText, refPattern, sourcePattern } from './render-scope.js';
 import { didYouMean } from './suggest.js';
 import { TemplateEngine } from './template-engine.js';
+import type { TemplateTarget } from './template-context.js';
 
 /** Options of {@link compileProject}. */
 export interface CompileOptions {
@@ -34,9 +36,12 @@ export interface CompileOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** false = parse pass only (`mdl parse`): compiledSql is left empty. Default true. */
   readonly renderSql?: boolean;
+  /** Called with the parse-pass result of every enabled template file (incremental compile). */
+  readonly onParsed?: (filePath: string, parsed: ParsedTemplate) => void;
 }
 
-const MDL_VERSION = '0.1.0';
+/** Version written to manifest metadata (also part of cache keys). */
+export const MDL_VERSION = '0.1.0';
 const EPHEMERAL_PREFIX = '__mdl_ephemeral__';
 
 /** The target a compile uses (`--target` or the targets.yml default). */
@@ -49,6 +54,20 @@ export function selectTarget(project: Project, targetName: string | undefined): 
       hint: `use one of: ${Object.keys(project.targets.targets).join(', ')}`,
     });
   return t;
+}
+
+/** The `target` template variable of a target: {name, type, schema, catalog}. */
+export function templateTargetOf(target: Target): TemplateTarget {
+  return {
+    name: target.name,
+    type: target.type,
+    schema: target.schema,
+    ...(target.type === 'databricks'
+      ? { catalog: target.catalog }
+      : target.type === 'duckdb' && target.database !== undefined
+        ? { catalog: target.database }
+        : {}),
+  };
 }
 
 /**
@@ -67,16 +86,7 @@ export async function compileProject(
   const diagnostics = new Diagnostics();
   const env = opts.env ?? process.env;
   const cliVars = opts.vars ?? {};
-  const templateTarget = {
-    name: target.name,
-    type: target.type,
-    schema: target.schema,
-    ...(target.type === 'databricks'
-      ? { catalog: target.catalog }
-      : target.type === 'duckdb' && target.database !== undefined
-        ? { catalog: target.database }
-        : {}),
-  };
+  const templateTarget = templateTargetOf(target);
   const engine = new TemplateEngine(
     {
       projectName: project.name,
@@ -119,6 +129,8 @@ export async function compileProject(
 
   // Parse pass.
   const { drafts, disabled } = buildTemplateDrafts(ctx, cache);
+  if (opts.onParsed !== undefined)
+    for (const d of drafts) opts.onParsed(d.file.path, d.file.parsed);
   const seeds = buildSeeds(ctx, disabled);
   const sources = buildSources(ctx);
   const refable = new Map<string, string>();

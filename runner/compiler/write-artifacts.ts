@@ -6,9 +6,11 @@ import type { Manifest, ManifestNode } from './manifest.js';
 /** manifest.json text plus where each node's JSON (and the metadata) sits in it. */
 export interface SerializedManifest {
   readonly text: string;
-  /** `[start, end)` of the metadata object. */
+  /** UTF-8 byte length of `text`. */
+  readonly bytes: number;
+  /** `[start, end)` UTF-8 byte offsets of the metadata object. */
   readonly metadata: readonly [number, number];
-  /** `[start, end)` of each node's JSON object (its value in `nodes`). */
+  /** `[start, end)` UTF-8 byte offsets of each node's JSON object (its value in `nodes`). */
   readonly nodes: Readonly<Record<string, readonly [number, number]>>;
 }
 
@@ -22,7 +24,7 @@ export function serializeManifest(manifest: Manifest): SerializedManifest {
   const push = (t: string): readonly [number, number] => {
     parts.push(t);
     const start = pos;
-    pos += t.length;
+    pos += Buffer.byteLength(t);
     return [start, pos];
   };
   const ranges: Record<string, readonly [number, number]> = {};
@@ -44,15 +46,32 @@ export function serializeManifest(manifest: Manifest): SerializedManifest {
     } else push(JSON.stringify(manifest[key]));
   });
   push('}');
-  return { text: parts.join(''), metadata, nodes: ranges };
+  return { text: parts.join(''), bytes: pos, metadata, nodes: ranges };
 }
 
-/** Writes manifest.json text atomically (temp file + rename). Returns its path. */
-export function writeManifestText(text: string, targetPath: string): string {
+/**
+ * Writes manifest.json atomically (temp file + rename) from a string or from buffers written in
+ * order (the incremental compile's spliced file). Returns its path.
+ */
+export function writeManifestText(
+  text: string | readonly Uint8Array[],
+  targetPath: string,
+): string {
   fs.mkdirSync(targetPath, { recursive: true });
   const file = path.join(targetPath, 'manifest.json');
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
+  if (typeof text === 'string') fs.writeFileSync(tmp, text);
+  else {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      for (const b of text) {
+        let off = 0;
+        while (off < b.length) off += fs.writeSync(fd, b, off, b.length - off);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
   fs.renameSync(tmp, file);
   return file;
 }

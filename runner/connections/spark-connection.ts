@@ -103,6 +103,8 @@ function connectionError(o: SparkConnectOptions, err: unknown): MdlError {
 export class SparkConnection implements Connection {
   readonly kind = 'spark' as const;
   private readonly running = new Set<Operation>();
+  /** Operations stopped by cancel() or an abort: their errors become E_CANCELLED. */
+  private readonly cancelled = new Set<Operation>();
   private closed = false;
   private broken: MdlError | undefined;
 
@@ -175,25 +177,27 @@ export class SparkConnection implements Connection {
     const lit = (v: string): string => `'${v.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
     for (const d of extractCsvDirectives(sql)) {
       const st = csvViewStatements(d, q, lit);
-      await this.fetchAll(await this.run(st.inferred, opts, false));
-      await this.fetchAll(await this.run(st.text, opts, false));
-      const described = await this.fetchAll(
-        await this.run(`DESCRIBE QUERY SELECT * FROM ${q(st.inferredView)}`, opts, false),
+      await this.rows(st.inferred, opts, false);
+      await this.rows(st.text, opts, false);
+      const described = await this.rows(
+        `DESCRIBE QUERY SELECT * FROM ${q(st.inferredView)}`,
+        opts,
+        false,
       );
       const columns = described.map((r) => ({
         name: String(r.col_name),
         type: String(r.data_type),
       }));
-      await this.fetchAll(await this.run(st.typed(columns), opts, false));
+      await this.rows(st.typed(columns), opts, false);
     }
   }
 
-  /** Runs one statement to completion and returns its open operation (caller closes it). */
-  private async run(
-    sql: string,
-    opts: QueryOptions | undefined,
-    prepare = true,
-  ): Promise<Operation> {
+  /**
+   * Runs one statement and fetches all its rows. The operation stays registered for cancel() /
+   * AbortSignal until the last row is fetched (a server with `incrementalCollect` runs the job
+   * during the fetch).
+   */
+  private async rows(sql: string, opts: QueryOptions | undefined, prepare = true): Promise<Row[]> {
     if (this.closed) throw new MdlError('E_INTERNAL', 'Spark connection used after close');
     if (this.broken !== undefined) throw this.broken;
     if (prepare) await this.prepareCsvViews(sql, opts);
@@ -206,9 +210,9 @@ export class SparkConnection implements Connection {
       throw this.mapError(err);
     }
     this.running.add(op);
-    let cancelled = false;
+    this.cancelled.delete(op);
     const onAbort = (): void => {
-      cancelled = true;
+      this.cancelled.add(op);
       op.cancel().catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -217,8 +221,12 @@ export class SparkConnection implements Connection {
       for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
         const st = await op.status(false);
         const state = st.operationState;
-        if (state === STATE.FINISHED_STATE) return op;
-        if (state === STATE.CANCELED_STATE || state === STATE.CLOSED_STATE || cancelled) {
+        if (state === STATE.FINISHED_STATE) break;
+        if (
+          state === STATE.CANCELED_STATE ||
+          state === STATE.CLOSED_STATE ||
+          this.cancelled.has(op)
+        ) {
           throw new MdlError('E_CANCELLED', 'statement cancelled');
         }
         if (
@@ -230,12 +238,21 @@ export class SparkConnection implements Connection {
         }
         await sleep(delay);
       }
+      op.setMaxRows(FETCH_SIZE);
+      do {
+        await op.fetch();
+        if (this.cancelled.has(op)) throw new MdlError('E_CANCELLED', 'statement cancelled');
+      } while (op.hasMoreRows());
+      return decodeRowSets(op.getSchema()?.columns ?? [], op.getData(), TYPE_IDS);
     } catch (err) {
-      await op.close().catch(() => undefined);
-      throw cancelled ? new MdlError('E_CANCELLED', 'statement cancelled') : this.mapError(err);
+      throw this.cancelled.has(op)
+        ? new MdlError('E_CANCELLED', 'statement cancelled')
+        : this.mapError(err);
     } finally {
       this.running.delete(op);
+      this.cancelled.delete(op);
       signal?.removeEventListener('abort', onAbort);
+      await op.close().catch(() => undefined);
     }
   }
 
@@ -245,27 +262,12 @@ export class SparkConnection implements Connection {
     return sparkErrorToMdl(rawMessage(err), { engine: 'Spark' });
   }
 
-  private async fetchAll(op: Operation): Promise<Row[]> {
-    op.setMaxRows(FETCH_SIZE);
-    try {
-      do {
-        await op.fetch();
-      } while (op.hasMoreRows());
-      return decodeRowSets(op.getSchema()?.columns ?? [], op.getData(), TYPE_IDS);
-    } catch (err) {
-      throw this.mapError(err);
-    } finally {
-      await op.close().catch(() => undefined);
-    }
-  }
-
   /**
    * Runs DDL/DML. MERGE/UPDATE/DELETE on Delta return `num_affected_rows`; CTAS and INSERT return
    * nothing, so their count is read from the Delta commit they made (`DESCRIBE HISTORY`).
    */
   async execute(sql: string, opts?: QueryOptions): Promise<ExecuteResult> {
-    const op = await this.run(sql, opts);
-    const rows = await this.fetchAll(op);
+    const rows = await this.rows(sql, opts);
     const n = rows.length === 1 ? rows[0]?.num_affected_rows : undefined;
     if (typeof n === 'bigint' || typeof n === 'number') return { rowsAffected: Number(n) };
     const written = this.options.rowCounts === false ? undefined : writtenRelation(sql);
@@ -282,11 +284,11 @@ export class SparkConnection implements Connection {
   }
 
   async query(sql: string, opts?: QueryOptions): Promise<readonly Row[]> {
-    const op = await this.run(sql, opts);
-    return this.fetchAll(op);
+    return this.rows(sql, opts);
   }
 
   async cancel(): Promise<void> {
+    for (const op of this.running) this.cancelled.add(op);
     await Promise.all([...this.running].map((op) => op.cancel().catch(() => undefined)));
   }
 

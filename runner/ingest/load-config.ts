@@ -21,7 +21,18 @@ export const LOAD_CONFIG_COLUMNS = [
   'targetpath',
 ] as const;
 
-export type LoadConfigColumn = (typeof LOAD_CONFIG_COLUMNS)[number];
+/**
+ * Optional columns: `keycolumns` names the key of an Incremental table whose source declares no
+ * primary key (`EncounterID`, or `ColA|ColB` for a composite key); ingest lands the full key
+ * list on every incremental load so silver can close rows deleted at the source.
+ */
+export const OPTIONAL_LOAD_CONFIG_COLUMNS = ['keycolumns'] as const;
+
+export type LoadConfigColumn =
+  | (typeof LOAD_CONFIG_COLUMNS)[number]
+  | (typeof OPTIONAL_LOAD_CONFIG_COLUMNS)[number];
+
+const ALL_COLUMNS: readonly string[] = [...LOAD_CONFIG_COLUMNS, ...OPTIONAL_LOAD_CONFIG_COLUMNS];
 
 interface LoadConfigEntryBase {
   /** 1-based data row (header is row 0). */
@@ -54,6 +65,11 @@ export interface IncrementalLoadEntry extends LoadConfigEntryBase {
   readonly loadType: 'Incremental';
   /** Watermark column in the source table (validated identifier). */
   readonly watermark: string;
+  /**
+   * Key columns from `keycolumns`; when absent, ingest uses the source's primary key (and
+   * lands no key list if it has none).
+   */
+  readonly keyColumns?: readonly string[];
 }
 
 export type LoadConfigEntry = FullLoadEntry | IncrementalLoadEntry;
@@ -116,6 +132,10 @@ export function parseLoadConfig(text: string, file: string): LoadConfig {
   const names = header.fields.map((h) => h.trim().toLowerCase());
   const index = new Map<LoadConfigColumn, number>();
   const diags = new Diagnostics();
+  for (const col of OPTIONAL_LOAD_CONFIG_COLUMNS) {
+    const i = names.indexOf(col);
+    if (i >= 0) index.set(col, i);
+  }
   for (const col of LOAD_CONFIG_COLUMNS) {
     const i = names.indexOf(col);
     if (i < 0)
@@ -130,14 +150,14 @@ export function parseLoadConfig(text: string, file: string): LoadConfig {
     else index.set(col, i);
   }
   names.forEach((n, i) => {
-    if (!(LOAD_CONFIG_COLUMNS as readonly string[]).includes(n))
+    if (!ALL_COLUMNS.includes(n))
       diags.add(
         new MdlError('E_CONFIG_ROW', `unknown header column ${i + 1}`, {
           file,
           line: header.line,
           row: 0,
           column: i + 1,
-          hint: `allowed columns: ${LOAD_CONFIG_COLUMNS.join(',')}`,
+          hint: `allowed columns: ${ALL_COLUMNS.join(',')}`,
         }),
       );
   });
@@ -216,6 +236,22 @@ export function parseLoadConfig(text: string, file: string): LoadConfig {
         'not a safe relative folder',
         'use folder names of letters, digits, _ and - separated by / (no .., no leading /)',
       );
+    const keysRaw = index.has('keycolumns') ? get('keycolumns') : '';
+    const keyColumns = keysRaw === '' ? [] : keysRaw.split('|').map((k) => k.trim());
+    if (keyColumns.some((k) => !isSqlIdentifier(k)))
+      fail(
+        'keycolumns',
+        'must be column names of letters, digits and _ separated by |',
+        'e.g. EncounterID or ClaimID|LineNo',
+      );
+    else if (new Set(keyColumns.map((k) => k.toLowerCase())).size !== keyColumns.length)
+      fail('keycolumns', 'names a column twice', 'list each key column once');
+    else if (keyColumns.length > 0 && loadType === 'Full')
+      fail(
+        'keycolumns',
+        'only Incremental loads use key columns',
+        'leave keycolumns empty: a Full load is a complete copy, so deletes are already visible',
+      );
     if (diags.size > before || loadType === undefined) return;
 
     const key = `${datasource}.${schema}.${table}`.toLowerCase();
@@ -252,7 +288,11 @@ export function parseLoadConfig(text: string, file: string): LoadConfig {
       targetPath,
       bronzeTable: table.toLowerCase(),
     };
-    entries.push(loadType === 'Full' ? { ...base, loadType } : { ...base, loadType, watermark });
+    entries.push(
+      loadType === 'Full'
+        ? { ...base, loadType }
+        : { ...base, loadType, watermark, ...(keyColumns.length > 0 ? { keyColumns } : {}) },
+    );
   });
   diags.throwIfAny(`${file}: invalid load config`);
   return { file, entries };

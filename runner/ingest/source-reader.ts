@@ -14,7 +14,12 @@ import type { EmrSourceConfig, SecretResolver } from './emr-connections.js';
 import { resolveCredential } from './emr-connections.js';
 import { CsvRecordCutter, PgCopyOut } from './pg-copy-out.js';
 import type { ReadSpec } from './source-sql.js';
-import { buildColumnsQuery, buildMaxWatermark, buildSelect } from './source-sql.js';
+import {
+  buildColumnsQuery,
+  buildMaxWatermark,
+  buildPrimaryKeyQuery,
+  buildSelect,
+} from './source-sql.js';
 import type { SourceColumn } from './source-types.js';
 import { bronzeTypeOf, toText } from './source-types.js';
 
@@ -159,6 +164,16 @@ export class SourceReader {
         bronzeType: bronzeTypeOf(client, dataType, num(r.numeric_precision), num(r.numeric_scale)),
       };
     });
+  }
+
+  /** Primary-key columns of `schema.table` in key order; empty when the table declares none. */
+  async primaryKey(schema: string, table: string): Promise<readonly string[]> {
+    const raw: unknown = await buildPrimaryKeyQuery(this.knex, this.cfg.client, schema, table);
+    const rows = (Array.isArray(raw) ? raw : ((raw as { rows?: unknown[] }).rows ?? [])) as Record<
+      string,
+      unknown
+    >[];
+    return rows.map((r) => String(r.column_name));
   }
 
   /** MAX(column) as exact text, undefined for an empty table. Captured BEFORE the copy. */

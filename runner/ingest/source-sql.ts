@@ -82,3 +82,54 @@ export function buildColumnsQuery(
         .orderBy('ordinal_position');
   }
 }
+
+/**
+ * Primary-key columns of `schema.table` in key order (`column_name`), parameterised: SQLite's
+ * `pragma_table_info`, `information_schema` constraints on PostgreSQL and MySQL/MariaDB, and the
+ * `sys` catalog on SQL Server (whose key order lives in `sys.index_columns.key_ordinal`).
+ */
+export function buildPrimaryKeyQuery(
+  k: Knex,
+  client: EmrClient,
+  schema: string,
+  table: string,
+): Knex.QueryBuilder | Knex.Raw {
+  switch (client) {
+    case 'sqlite':
+      return k.raw(
+        'SELECT name AS column_name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk',
+        [table],
+      );
+    case 'pg':
+    case 'mysql':
+      return k
+        .from({ tc: 'information_schema.table_constraints' })
+        .join({ kcu: 'information_schema.key_column_usage' }, function on() {
+          this.on('kcu.constraint_schema', '=', 'tc.constraint_schema')
+            .andOn('kcu.constraint_name', '=', 'tc.constraint_name')
+            .andOn('kcu.table_schema', '=', 'tc.table_schema')
+            .andOn('kcu.table_name', '=', 'tc.table_name');
+        })
+        .select({ column_name: 'kcu.column_name' })
+        .where('tc.constraint_type', 'PRIMARY KEY')
+        .whereRaw('lower(tc.table_schema) = lower(?)', [schema])
+        .whereRaw('lower(tc.table_name) = lower(?)', [table])
+        .orderBy('kcu.ordinal_position');
+    case 'mssql':
+      return k
+        .from({ i: 'sys.indexes' })
+        .join({ ic: 'sys.index_columns' }, function on() {
+          this.on('ic.object_id', '=', 'i.object_id').andOn('ic.index_id', '=', 'i.index_id');
+        })
+        .join({ c: 'sys.columns' }, function on() {
+          this.on('c.object_id', '=', 'ic.object_id').andOn('c.column_id', '=', 'ic.column_id');
+        })
+        .join({ t: 'sys.tables' }, 't.object_id', 'i.object_id')
+        .join({ s: 'sys.schemas' }, 's.schema_id', 't.schema_id')
+        .select({ column_name: 'c.name' })
+        .where('i.is_primary_key', 1)
+        .whereRaw('lower(s.name) = lower(?)', [schema])
+        .whereRaw('lower(t.name) = lower(?)', [table])
+        .orderBy('ic.key_ordinal');
+  }
+}

@@ -145,8 +145,9 @@ start() {
     "-Dspark.sql.ansi.enabled=true"
     # Bronze Parquet gains columns over time; read the union of all file schemas (like union_by_name).
     "-Dspark.sql.parquet.mergeSchema=true"
-    # Stream large results partition by partition instead of collecting them in the driver heap.
-    "-Dspark.sql.thriftServer.incrementalCollect=true"
+    # NOT incrementalCollect: it would run jobs inside FetchResults, where a CancelOperation on the
+    # same (sequential) binary connection cannot reach them. Results are collected in the driver,
+    # so fetching millions of rows needs MDL_SPARK_MEMORY; mdl itself only fetches small results.
     "-Dspark.sql.session.timeZone=UTC"
     "-Duser.timezone=UTC"
     "-Dspark.hadoop.javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$state/metastore_db;create=true"

@@ -1,14 +1,28 @@
 import * as path from 'node:path';
 import type { ResourceType } from '../../compiler/manifest.js';
+import * as fs from 'node:fs';
+import type { ParsedTemplate } from '../../compiler/compile-cache.js';
+import { MDL_VERSION } from '../../compiler/compile-project.js';
+import {
+  dropSnapshot,
+  recordingEnv,
+  saveSnapshot,
+  scanInputs,
+  snapshotKey,
+  takeSnapshot,
+} from '../../compiler/compile-snapshot.js';
+import { tryIncrementalCompile } from '../../compiler/incremental-compile.js';
 import {
   compiledFileText,
+  serializeManifest,
   writeCompiledSql,
-  writeManifest,
+  writeManifestText,
 } from '../../compiler/write-artifacts.js';
+import { loadProjectHead } from '../../project/load-project.js';
 import { selectNodes } from '../../graph/select.js';
 import type { Command, Flags } from '../command.js';
 import { projectOptions, selectionOptions } from '../common-options.js';
-import { loadAndCompile } from '../load-and-compile.js';
+import { loadAndCompile, parseVarsFlag, projectDirOf } from '../load-and-compile.js';
 
 /** `--select`/`--models`/`--exclude`/`--selector`/`--resource-type` as selection criteria. */
 export function criteriaOf(flags: Flags): {
@@ -32,6 +46,45 @@ export function criteriaOf(flags: Flags): {
   };
 }
 
+/**
+ * Stats of every input taken before the project is read (so an edit during the compile is seen
+ * next time). Undefined scan when project.yml/targets cannot be read: the compile reports it.
+ */
+function startSnapshot(
+  projectDir: string,
+  targetName: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): {
+  scannedAt: number;
+  scan?: Map<string, fs.Stats>;
+  roots: string[];
+  fixed: string[];
+  envNames: Set<string>;
+} {
+  const scannedAt = Date.now();
+  const envNames = new Set<string>();
+  try {
+    const head = loadProjectHead({
+      projectDir,
+      ...(targetName === undefined ? {} : { targetName }),
+      env: recordingEnv(env, envNames),
+    });
+    const roots = [
+      ...new Set([
+        ...head.modelPaths,
+        ...head.seedPaths,
+        ...head.snapshotPaths,
+        ...head.testPaths,
+        ...head.macroPaths,
+      ]),
+    ];
+    const fixed = ['project.yml', head.targetsRel, 'selectors.yml'];
+    return { scannedAt, scan: scanInputs(head.dir, roots, fixed), roots, fixed, envNames };
+  } catch {
+    return { scannedAt, roots: [], fixed: [], envNames };
+  }
+}
+
 /** `mdl compile`: manifest + compiled SQL under target/, offline. */
 export const compileCommand: Command = {
   name: 'compile',
@@ -47,13 +100,42 @@ export const compileCommand: Command = {
   options: { ...projectOptions, ...selectionOptions, 'no-cache': { type: 'boolean' } },
   async run(flags, _positionals, io) {
     const started = performance.now();
-    const { project, manifest } = await loadAndCompile(flags, io, {
-      useCache: flags['no-cache'] !== true,
-    });
-    const manifestFile = writeManifest(manifest, project.targetPath);
-    const written = await writeCompiledSql(manifest, project.targetPath);
+    const useCache = flags['no-cache'] !== true;
     const criteria = criteriaOf(flags);
-    if (criteria.select.length > 0 || criteria.selector !== undefined) {
+    const printing = criteria.select.length > 0 || criteria.selector !== undefined;
+    const targetName = typeof flags.target === 'string' ? flags.target : undefined;
+    const vars = parseVarsFlag(typeof flags.vars === 'string' ? flags.vars : undefined);
+    const projectDir = projectDirOf(flags, io);
+    // Only SQL files changed since the last compile: re-render just those (see incremental-compile.ts).
+    const quick =
+      useCache && !printing
+        ? tryIncrementalCompile({
+            projectDir,
+            ...(targetName === undefined ? {} : { targetName }),
+            vars,
+            env: io.env,
+          })
+        : undefined;
+    if (quick !== undefined) {
+      const ms = Math.round(performance.now() - started);
+      io.stderr(
+        `Compiled ${quick.summary} for target '${quick.targetName}' in ${ms} ms (${quick.changed} changed, ${quick.written} SQL files written) → ${path.relative(io.cwd, quick.manifestFile) || quick.manifestFile}\n`,
+      );
+      return 0;
+    }
+    const snap = useCache ? startSnapshot(projectDir, targetName, io.env) : undefined;
+    const parsed = new Map<string, ParsedTemplate>();
+    const { project, manifest } = await loadAndCompile(
+      flags,
+      snap === undefined ? io : { ...io, env: recordingEnv(io.env, snap.envNames) },
+      { useCache, onParsed: (file, p) => parsed.set(file, p) },
+    );
+    const serialized = serializeManifest(manifest);
+    // A snapshot must never outlive the manifest it indexes.
+    dropSnapshot(project.targetPath);
+    const manifestFile = writeManifestText(serialized.text, project.targetPath);
+    const written = await writeCompiledSql(manifest, project.targetPath);
+    if (printing) {
       const selected = selectNodes(manifest, criteria, project.selectors);
       for (const id of [...selected].sort()) {
         const n = manifest.nodes[id];
@@ -67,6 +149,25 @@ export const compileCommand: Command = {
     const summary = ['model', 'snapshot', 'seed', 'test', 'source']
       .map((t) => `${counts.get(t) ?? 0} ${t}${(counts.get(t) ?? 0) === 1 ? '' : 's'}`)
       .join(', ');
+    if (snap !== undefined && snap.scan !== undefined)
+      saveSnapshot(
+        project.targetPath,
+        takeSnapshot({
+          project,
+          key: snapshotKey(MDL_VERSION, project.dir, targetName, vars),
+          scannedAt: snap.scannedAt,
+          scan: snap.scan,
+          roots: snap.roots,
+          fixed: snap.fixed,
+          envNames: snap.envNames,
+          env: io.env,
+          parsed,
+          manifest,
+          serialized,
+          manifestStat: fs.statSync(manifestFile),
+          summary,
+        }),
+      );
     const ms = Math.round(performance.now() - started);
     io.stderr(
       `Compiled ${summary} for target '${manifest.metadata.target}' in ${ms} ms (${written} SQL files written) → ${path.relative(io.cwd, manifestFile) || manifestFile}\n`,

@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sha256 } from '../project/project-files.js';
+import type { Project } from '../project/types.js';
+import type { ParsedTemplate } from './compile-cache.js';
+import type { Manifest } from './manifest.js';
+import type { SerializedManifest } from './write-artifacts.js';
+
+/**
+ * `[mtimeMs, size, sha256]` of one input file when the snapshot was taken; template files also
+ * carry `[…, node id, parse signature]` (absent: disabled or env-dependent templates).
+ */
+export type FileStamp =
+  readonly [number, number, string] | readonly [number, number, string, string, string];
+
+/**
+ * What the incremental compile needs from the previous full compile: stamps of every input file,
+ * the parse-pass signature of every template file, and where each node sits in manifest.json.
+ * Lives in `<target>/.mdl-cache/snapshot.json`; holds hashes only (no var or env values).
+ */
+export interface CompileSnapshot {
+  readonly version: number;
+  /** Hash of mdl version, project dir, --target and --vars. */
+  readonly key: string;
+  /** Epoch ms when the input scan began (stamps at or after it - 100 ms are re-hashed: racy). */
+  readonly scannedAt: number;
+  /** Env vars read by the compile → sha256 of the value ('' = unset). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Project-relative folders scanned (model/seed/snapshot/test/macro paths). */
+  readonly roots: readonly string[];
+  /** project.yml, the targets file and selectors.yml ('' hash stamp when absent). */
+  readonly fixed: readonly string[];
+  readonly files: Readonly<Record<string, FileStamp>>;
+  /** `[ino, mtimeMs, size]` of manifest.json as written: any other writer invalidates. */
+  readonly manifestStamp: readonly [number, number, number];
+  /** UTF-8 byte ranges in manifest.json (nodes: all but generic tests, which never change here). */
+  readonly manifest: {
+    readonly length: number;
+    readonly metadata: readonly [number, number];
+    readonly nodes: Readonly<Record<string, readonly [number, number]>>;
+  };
+  /** The summary line counts (`10 models, 0 snapshots, …`). */
+  readonly summary: string;
+}
+
+export const SNAPSHOT_VERSION = 2;
+
+/** Path of the snapshot file. */
+export function snapshotFile(targetPath: string): string {
+  return path.join(targetPath, '.mdl-cache', 'snapshot.json');
+}
+
+/** Loads the snapshot, or undefined when missing/corrupt/another version. */
+export function loadSnapshot(targetPath: string): CompileSnapshot | undefined {
+  try {
+    const s = JSON.parse(fs.readFileSync(snapshotFile(targetPath), 'utf8')) as CompileSnapshot;
+    return s.version === SNAPSHOT_VERSION ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the snapshot atomically. */
+export function saveSnapshot(targetPath: string, s: CompileSnapshot): void {
+  const file = snapshotFile(targetPath);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(s));
+  fs.renameSync(tmp, file);
+}
+
+/** Signature of a parse-pass result: equal signatures ⇒ same deps, config and macros. */
+export function parseSignature(p: ParsedTemplate): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        p.refs,
+        p.sources,
+        p.config,
+        p.macros,
+        p.calledIsIncremental,
+        p.needsResolve,
+        Object.keys(p.env),
+      ]),
+    )
+    .digest('base64')
+    .slice(0, 24);
+}
+
+/** Key of everything outside the files that a compile depends on. */
+export function snapshotKey(
+  mdlVersion: string,
+  projectDir: string,
+  targetName: string | undefined,
+  vars: Readonly<Record<string, unknown>>,
+): string {
+  return sha256(JSON.stringify([mdlVersion, codeStamp(), projectDir, targetName ?? null, vars]));
+}
+
+/** mtime of the running compiler code: a rebuilt mdl never splices into an older manifest. */
+function codeStamp(): number {
+  try {
+    return fs.statSync(fileURLToPath(import.meta.url)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Every non-hidden file under `roots` (project-relative POSIX paths) with its lstat, plus the
+ * `fixed` files when present. Stat-only: contents are read by the caller when a stamp differs.
+ */
+export function scanInputs(
+  projectDir: string,
+  roots: readonly string[],
+  fixed: readonly string[],
+): Map<string, fs.Stats> {
+  const out = new Map<string, fs.Stats>();
+  const walk = (rel: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(projectDir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const child = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(child);
+      else if (!out.has(child)) out.set(child, fs.statSync(path.join(projectDir, child)));
+    }
+  };
+  for (const r of roots) walk(r);
+  for (const f of fixed) {
+    try {
+      out.set(f, fs.statSync(path.join(projectDir, f)));
+    } catch {
+      // absent (selectors.yml is optional): recorded by its absence
+    }
+  }
+  return out;
+}
+
+/** Records env reads of a compile (to validate them next time). */
+export function recordingEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  seen: Set<string>,
+): Readonly<Record<string, string | undefined>> {
+  return new Proxy(env, {
+    get(t, k) {
+      if (typeof k === 'string') seen.add(k);
+      return t[k as string];
+    },
+    has(t, k) {
+      if (typeof k === 'string') seen.add(k);
+      return k in t;
+    },
+    ownKeys(t) {
+      // Enumerating the environment makes the compile depend on all of it.
+      for (const k of Object.keys(t)) seen.add(k);
+      return Reflect.ownKeys(t);
+    },
+  });
+}
+
+/** sha256 of each recorded env var ('' = unset). */
+export function envHashes(
+  env: Readonly<Record<string, string | undefined>>,
+  names: Iterable<string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of [...names].sort()) {
+    const v = env[n];
+    out[n] = v === undefined ? '' : sha256(v);
+  }
+  return out;
+}
+
+/** What a full compile hands to {@link takeSnapshot}. */
+export interface SnapshotInputs {
+  readonly project: Project;
+  readonly key: string;
+  readonly scannedAt: number;
+  /** Stats taken before the project was read. */
+  readonly scan: ReadonlyMap<string, fs.Stats>;
+  readonly roots: readonly string[];
+  readonly fixed: readonly string[];
+  readonly envNames: Iterable<string>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly parsed: ReadonlyMap<string, ParsedTemplate>;
+  readonly manifest: Manifest;
+  readonly serialized: SerializedManifest;
+  readonly manifestStat: fs.Stats;
+  readonly summary: string;
+}
+
+/**
+ * Snapshot of a successful full compile. Hashes of node files are the ones the compile used;
+ * other files are read again and poisoned ('' hash) if they changed since the scan, so a file
+ * edited during the compile is always seen as changed next time.
+ */
+export function takeSnapshot(i: SnapshotInputs): CompileSnapshot {
+  const used = new Map<string, string>();
+  const p = i.project;
+  for (const f of [...p.modelFiles, ...p.snapshotFiles, ...p.testFiles, ...p.macroFiles])
+    used.set(f.path, f.hash);
+  for (const f of p.seedFiles) used.set(f.path, f.hash);
+  const files: Record<string, FileStamp> = {};
+  for (const [rel, st] of i.scan) {
+    let hash = used.get(rel);
+    if (hash === undefined) {
+      const abs = path.join(p.dir, rel);
+      try {
+        hash = sha256(fs.readFileSync(abs, 'utf8'));
+        const now = fs.statSync(abs);
+        if (now.mtimeMs !== st.mtimeMs || now.size !== st.size) hash = '';
+      } catch {
+        hash = '';
+      }
+    }
+    files[rel] = [st.mtimeMs, st.size, hash];
+  }
+  const idOfFile = new Map<string, string>();
+  const ranges: Record<string, readonly [number, number]> = {};
+  for (const [id, r] of Object.entries(i.serialized.nodes)) {
+    const n = i.manifest.nodes[id]!;
+    if (n.resourceType === 'test' && n.testMetadata !== undefined) continue;
+    ranges[id] = r;
+    if (n.resourceType === 'model' || n.resourceType === 'snapshot' || n.resourceType === 'test')
+      idOfFile.set(n.originalFilePath, id);
+  }
+  for (const [file, parsed] of i.parsed) {
+    const id = idOfFile.get(file);
+    const stamp = files[file];
+    // Only files whose stamp holds the hash the compile used can be trusted as "unchanged".
+    if (id === undefined || stamp === undefined || Object.keys(parsed.env).length > 0) continue;
+    if (used.get(file) !== stamp[2]) continue;
+    files[file] = [stamp[0], stamp[1], stamp[2], id, parseSignature(parsed)];
+  }
+  return {
+    version: SNAPSHOT_VERSION,
+    key: i.key,
+    scannedAt: i.scannedAt,
+    env: envHashes(i.env, i.envNames),
+    roots: i.roots,
+    fixed: i.fixed,
+    files,
+    manifestStamp: [i.manifestStat.ino, i.manifestStat.mtimeMs, i.manifestStat.size],
+    manifest: {
+      length: i.serialized.bytes,
+      metadata: i.serialized.metadata,
+      nodes: ranges,
+    },
+    summary: i.summary,
+  };
+}
+
+/** Removes the snapshot (after a compile that did not take one). */
+export function dropSnapshot(targetPath: string): void {
+  fs.rmSync(snapshotFile(targetPath), { force: true });
+}

@@ -1,0 +1,298 @@
+import { createHash, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { getDialect } from '../dialects/registry.js';
+import { Diagnostics } from '../errors/diagnostics.js';
+import { loadProjectHead } from '../project/load-project.js';
+import type { ProjectHead } from '../project/load-project.js';
+import { readProjectFile, sha256 } from '../project/project-files.js';
+import type { ProjectFile } from '../project/types.js';
+import { MDL_VERSION, templateTargetOf } from './compile-project.js';
+import {
+  envHashes,
+  loadSnapshot,
+  parseSignature,
+  saveSnapshot,
+  scanInputs,
+  snapshotKey,
+} from './compile-snapshot.js';
+import type { CompileSnapshot, FileStamp } from './compile-snapshot.js';
+import type { Manifest, ManifestNode } from './manifest.js';
+import { parseTemplateFile, renderParsedFile } from './parse-template.js';
+import { RelationValue } from './relation-value.js';
+import type { PlaceholderRef } from './relation-value.js';
+import { TemplateEngine } from './template-engine.js';
+import { compiledFileText, compiledPathOf, writeManifestText } from './write-artifacts.js';
+
+/** Inputs of {@link tryIncrementalCompile} (what the full compile would be called with). */
+export interface IncrementalOptions {
+  readonly projectDir: string;
+  readonly targetName?: string;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** What an incremental compile did. */
+export interface IncrementalResult {
+  readonly manifestFile: string;
+  readonly summary: string;
+  readonly targetName: string;
+  /** Template files re-rendered. */
+  readonly changed: number;
+  /** Compiled SQL files written. */
+  readonly written: number;
+}
+
+/**
+ * Stamps younger than this before the previous scan are re-hashed: an edit right after the scan
+ * may keep mtime (coarse fs clock, ≤ 1 jiffy behind Date.now()) and size.
+ */
+const RACY_MS = 100;
+
+/**
+ * Recompiles without loading the whole project when the previous full compile's snapshot
+ * (`.mdl-cache/snapshot.json`) proves that only model/snapshot/singular-test SQL files changed
+ * and that their parse pass gives the same refs, sources, config and macros. Then only those
+ * nodes are re-rendered and spliced into the previous manifest.json (whose other bytes a full
+ * compile would reproduce exactly). Returns undefined — and changes nothing — whenever that
+ * cannot be proven (any YAML/macro/project/targets/seed change, added or removed files, other
+ * --vars/--target/env, an ephemeral model changed, any error): the caller then compiles fully.
+ */
+export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResult | undefined {
+  const scannedAt = Date.now();
+  let head: ProjectHead;
+  try {
+    head = loadProjectHead({
+      projectDir: opts.projectDir,
+      ...(opts.targetName === undefined ? {} : { targetName: opts.targetName }),
+      env: opts.env,
+    });
+  } catch {
+    return undefined; // the full compile reports it
+  }
+  const snap = loadSnapshot(head.targetPath);
+  if (snap === undefined) return undefined;
+  if (snap.key !== snapshotKey(MDL_VERSION, head.dir, opts.targetName, opts.vars)) return undefined;
+  const env = envHashes(opts.env, Object.keys(snap.env));
+  for (const [k, h] of Object.entries(snap.env)) if (env[k] !== h) return undefined;
+  const manifestPath = path.join(head.targetPath, 'manifest.json');
+  const compiledRoot = path.join(head.targetPath, 'compiled');
+  const manifestStat = statOrUndefined(manifestPath);
+  if (manifestStat === undefined || !stampEquals(snap.manifestStamp, manifestStat))
+    return undefined;
+  if (!fs.existsSync(compiledRoot)) return undefined;
+
+  // Which inputs changed (stat first, content hash only when the stat differs).
+  const scan = scanInputs(head.dir, snap.roots, snap.fixed);
+  if (scan.size !== Object.keys(snap.files).length) return undefined;
+  const files: Record<string, FileStamp> = {};
+  const changed: { file: ProjectFile; id: string; sig: string }[] = [];
+  for (const [rel, st] of scan) {
+    const prev = snap.files[rel];
+    if (prev === undefined) return undefined;
+    if (prev[0] === st.mtimeMs && prev[1] === st.size && st.mtimeMs < snap.scannedAt - RACY_MS) {
+      files[rel] = prev;
+      continue;
+    }
+    const file = readProjectFile(head.dir, rel);
+    if (file.hash === prev[2]) {
+      files[rel] =
+        prev.length === 5
+          ? [st.mtimeMs, st.size, prev[2], prev[3], prev[4]]
+          : [st.mtimeMs, st.size, prev[2]];
+      continue;
+    }
+    if (prev.length !== 5) return undefined; // not a cacheable template file
+    files[rel] = [st.mtimeMs, st.size, file.hash, prev[3], prev[4]];
+    changed.push({ file, id: prev[3], sig: prev[4] });
+  }
+
+  const buf = fs.readFileSync(manifestPath);
+  if (buf.length !== snap.manifest.length) return undefined;
+  const edits: { range: readonly [number, number]; json: Buffer }[] = [];
+  const compiledFiles: { rel: string; text: string }[] = [];
+  if (changed.length > 0) {
+    const target = head.targets.targets[opts.targetName ?? head.targets.defaultTarget];
+    if (target === undefined) return undefined;
+    const dialect = getDialect(target.type);
+    const diagnostics = new Diagnostics();
+    const macroFiles = macroFilesOf(head, snap);
+    const engine = new TemplateEngine(
+      {
+        projectName: head.name,
+        macroFiles,
+        projectVars: head.vars,
+        cliVars: opts.vars,
+        env: opts.env,
+        target: templateTargetOf(target),
+        dialect,
+      },
+      diagnostics,
+    );
+    if (diagnostics.size > 0) return undefined;
+    const nodeAt = (id: string): ManifestNode | undefined => {
+      const r = snap.manifest.nodes[id];
+      return r === undefined
+        ? undefined
+        : (JSON.parse(buf.toString('utf8', r[0], r[1])) as ManifestNode);
+    };
+    const relationValue = (n: ManifestNode | undefined): RelationValue | undefined => {
+      if (n === undefined || !('relation' in n)) return undefined;
+      const rel = n.relation;
+      const ephemeral =
+        (n.resourceType === 'model' || n.resourceType === 'snapshot') &&
+        n.config.materialized === 'ephemeral';
+      return new RelationValue(
+        rel,
+        ephemeral ? `__mdl_ephemeral__${n.name}` : dialect.relation(rel),
+      );
+    };
+    for (const { file, id, sig } of changed) {
+      const res = parseTemplateFile(engine, file, undefined, opts.env);
+      if (res.file === undefined || res.problems.length > 0) return undefined;
+      if (parseSignature(res.file.parsed) !== sig) return undefined;
+      const old = nodeAt(id);
+      if (old === undefined || !('compiledSql' in old)) return undefined;
+      if (old.resourceType !== 'test' && old.config.materialized === 'ephemeral') return undefined;
+      const resolve = (p: PlaceholderRef): RelationValue | undefined => {
+        if (p.kind === 'this') return relationValue(old);
+        if (p.kind === 'source')
+          return relationValue(nodeAt(`source.${head.name}.${p.source}.${p.table}`));
+        if (p.pkg !== undefined && p.pkg !== head.name) return undefined;
+        for (const kind of ['model', 'snapshot', 'seed']) {
+          const n = nodeAt(`${kind}.${head.name}.${p.name}`);
+          if (n !== undefined) return relationValue(n);
+        }
+        return undefined;
+      };
+      const r = renderParsedFile(engine, res.file, resolve);
+      if (r.problems.length > 0) return undefined;
+      const hasInc = old.resourceType === 'model' && old.incrementalSql !== undefined;
+      if (hasInc !== (r.incrementalSql !== undefined && old.resourceType === 'model'))
+        return undefined;
+      const node: ManifestNode = {
+        ...old,
+        rawSql: file.content,
+        compiledSql: r.sql.trim(),
+        checksum: sha256(`${file.hash}\u0000${JSON.stringify(old.config)}`),
+        ...(hasInc ? { incrementalSql: r.incrementalSql!.trim() } : {}),
+      };
+      edits.push({ range: snap.manifest.nodes[id]!, json: Buffer.from(JSON.stringify(node)) });
+      const rel = compiledPathOf(node);
+      const sql = compiledFileText(node);
+      if (rel !== undefined && sql !== undefined) compiledFiles.push({ rel, text: sql });
+    }
+  }
+
+  // Splice: fresh metadata (new invocation) and the re-rendered nodes; shift the other ranges.
+  const meta = JSON.parse(
+    buf.toString('utf8', snap.manifest.metadata[0], snap.manifest.metadata[1]),
+  ) as Manifest['metadata'];
+  edits.push({
+    range: snap.manifest.metadata,
+    json: Buffer.from(
+      JSON.stringify({
+        ...meta,
+        generatedAt: new Date().toISOString(),
+        invocationId: randomUUID(),
+      }),
+    ),
+  });
+  edits.sort((a, b) => a.range[0] - b.range[0]);
+  const parts: Buffer[] = [];
+  let at = 0;
+  let length = 0;
+  for (const e of edits) {
+    parts.push(buf.subarray(at, e.range[0]), e.json);
+    at = e.range[1];
+  }
+  parts.push(buf.subarray(at));
+  for (const p of parts) length += p.length;
+  const shift = (r: readonly [number, number]): readonly [number, number] => {
+    let d = 0;
+    for (const e of edits) {
+      if (e.range[0] > r[0]) break;
+      if (e.range[0] === r[0]) return [r[0] + d, r[0] + d + e.json.length];
+      d += e.json.length - (e.range[1] - e.range[0]);
+    }
+    return [r[0] + d, r[1] + d];
+  };
+  const nodes: Record<string, readonly [number, number]> = {};
+  for (const [id, r] of Object.entries(snap.manifest.nodes)) nodes[id] = shift(r);
+
+  const manifestFile = writeManifestText(parts, head.targetPath);
+  const written = writeCompiledFiles(head.targetPath, compiledFiles);
+  saveSnapshot(head.targetPath, {
+    ...snap,
+    scannedAt,
+    files,
+    manifestStamp: stampOf(fs.statSync(manifestFile)),
+    manifest: { length, metadata: shift(snap.manifest.metadata), nodes },
+  });
+  return {
+    manifestFile,
+    summary: snap.summary,
+    targetName: meta.target,
+    changed: changed.length,
+    written,
+  };
+}
+
+/** Macro files in the order loadProject reads them (per macro path, sorted). */
+function macroFilesOf(head: ProjectHead, snap: CompileSnapshot): ProjectFile[] {
+  const all = Object.keys(snap.files);
+  return head.macroPaths.flatMap((root) =>
+    all
+      .filter(
+        (f) =>
+          (root === '' || f.startsWith(`${root}/`)) && (f.endsWith('.sql') || f.endsWith('.njk')),
+      )
+      .sort()
+      .map((f) => readProjectFile(head.dir, f)),
+  );
+}
+
+/** Writes compiled SQL files and records their hashes in the compiled-file index. */
+function writeCompiledFiles(
+  targetPath: string,
+  files: readonly { readonly rel: string; readonly text: string }[],
+): number {
+  if (files.length === 0) return 0;
+  const indexFile = path.join(targetPath, '.mdl-cache', 'compiled-index.json');
+  let index: Record<string, string> = {};
+  try {
+    index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as Record<string, string>;
+  } catch {
+    index = {};
+  }
+  let written = 0;
+  for (const f of files) {
+    const hash = createHash('sha1').update(f.text).digest('base64');
+    if (index[f.rel] === hash) continue;
+    const file = path.join(targetPath, 'compiled', f.rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, f.text);
+    index[f.rel] = hash;
+    written++;
+  }
+  fs.writeFileSync(indexFile, JSON.stringify(index));
+  return written;
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `[ino, mtimeMs, size]`: manifest.json as this compile left it (any rewrite changes it). */
+export function stampOf(st: fs.Stats): readonly [number, number, number] {
+  return [st.ino, st.mtimeMs, st.size];
+}
+
+function stampEquals(a: readonly [number, number, number], st: fs.Stats): boolean {
+  const b = stampOf(st);
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+}
