@@ -119,7 +119,11 @@ async function report() {
     const out = [];
     for (const n of names) {
       if (!has(`${schema}.${n}`)) continue;
-      const [r] = await rows(`SELECT count(*) AS n FROM ${schema}.${n}`);
+      // A key list source holds the last few lists: its size is the newest list's (= source rows).
+      const where = n.endsWith('_keys')
+        ? ` WHERE _load_id = (SELECT max(_load_id) FROM ${schema}.${n})`
+        : '';
+      const [r] = await rows(`SELECT count(*) AS n FROM ${schema}.${n}${where}`);
       out.push({ relation: `${schema}.${n}`, rows: Number(r.n) });
     }
     return out;

@@ -7,22 +7,27 @@ import { loadProjectHead } from '../project/load-project.js';
 import type { ProjectHead } from '../project/load-project.js';
 import { readProjectFile, sha256 } from '../project/project-files.js';
 import type { ProjectFile } from '../project/types.js';
+import { stemOf } from './compile-context.js';
 import { MDL_VERSION, templateTargetOf } from './compile-project.js';
 import {
   envHashes,
+  HASH_WIDTH,
+  KIND_OF,
   loadSnapshot,
   parseSignature,
+  replaceCells,
   saveSnapshot,
   scanInputs,
+  SIG_WIDTH,
   snapshotKey,
 } from './compile-snapshot.js';
-import type { CompileSnapshot, FileStamp } from './compile-snapshot.js';
+import type { CompileSnapshot, FileStamps } from './compile-snapshot.js';
 import type { Manifest, ManifestNode } from './manifest.js';
 import { parseTemplateFile, renderParsedFile } from './parse-template.js';
 import { RelationValue } from './relation-value.js';
 import type { PlaceholderRef } from './relation-value.js';
 import { TemplateEngine } from './template-engine.js';
-import { compiledFileText, compiledPathOf, writeManifestText } from './write-artifacts.js';
+import { compiledFileText, compiledPathOf } from './write-artifacts.js';
 
 /** Inputs of {@link tryIncrementalCompile} (what the full compile would be called with). */
 export interface IncrementalOptions {
@@ -84,31 +89,70 @@ export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResu
 
   // Which inputs changed (stat first, content hash only when the stat differs).
   const scan = scanInputs(head.dir, snap.roots, snap.fixed);
-  if (scan.size !== Object.keys(snap.files).length) return undefined;
-  const files: Record<string, FileStamp> = {};
+  const f = snap.files;
+  if (scan.paths.length !== f.paths.length) return undefined;
+  const newHashes = new Map<number, string>();
   const changed: { file: ProjectFile; id: string; sig: string }[] = [];
-  for (const [rel, st] of scan) {
-    const prev = snap.files[rel];
-    if (prev === undefined) return undefined;
-    if (prev[0] === st.mtimeMs && prev[1] === st.size && st.mtimeMs < snap.scannedAt - RACY_MS) {
-      files[rel] = prev;
-      continue;
-    }
+  const racyBefore = snap.scannedAt - RACY_MS;
+  for (let i = 0; i < scan.paths.length; i++) {
+    const rel = scan.paths[i]!;
+    if (rel !== f.paths[i]) return undefined; // a file was added, removed or renamed
+    const mtime = scan.mtimes[i]!;
+    if (mtime === f.mtimes[i] && scan.sizes[i] === f.sizes[i] && mtime < racyBefore) continue;
     const file = readProjectFile(head.dir, rel);
-    if (file.hash === prev[2]) {
-      files[rel] =
-        prev.length === 5
-          ? [st.mtimeMs, st.size, prev[2], prev[3], prev[4]]
-          : [st.mtimeMs, st.size, prev[2]];
-      continue;
-    }
-    if (prev.length !== 5) return undefined; // not a cacheable template file
-    files[rel] = [st.mtimeMs, st.size, file.hash, prev[3], prev[4]];
-    changed.push({ file, id: prev[3], sig: prev[4] });
+    const prevHash = f.hashes.slice(i * HASH_WIDTH, (i + 1) * HASH_WIDTH);
+    if (file.hash === prevHash) continue;
+    const kind = KIND_OF[f.kinds.charAt(i)];
+    if (kind === undefined) return undefined; // not a cacheable template file
+    newHashes.set(i, file.hash);
+    changed.push({
+      file,
+      id: `${kind}.${head.name}.${stemOf(rel)}`,
+      sig: f.sigs.slice(i * SIG_WIDTH, (i + 1) * SIG_WIDTH),
+    });
   }
+  const files: FileStamps = {
+    ...f,
+    mtimes: scan.mtimes,
+    sizes: scan.sizes,
+    hashes: replaceCells(f.hashes, HASH_WIDTH, newHashes),
+  };
 
-  const buf = fs.readFileSync(manifestPath);
-  if (buf.length !== snap.manifest.length) return undefined;
+  // The previous manifest is read by ranges (never whole: 18 MB at 10k models).
+  if (manifestStat.size !== snap.manifest.length) return undefined;
+  const fd = fs.openSync(manifestPath, 'r');
+  try {
+    return spliceCompile(opts, head, snap, fd, scannedAt, files, changed);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Second half of {@link tryIncrementalCompile}: re-render `changed`, splice, write. */
+function spliceCompile(
+  opts: IncrementalOptions,
+  head: ProjectHead,
+  snap: CompileSnapshot,
+  fd: number,
+  scannedAt: number,
+  files: FileStamps,
+  changed: readonly { file: ProjectFile; id: string; sig: string }[],
+): IncrementalResult | undefined {
+  const m = snap.manifest;
+  const rangeOf = (id: string): readonly [number, number] | undefined => {
+    const k = m.ids.indexOf(id);
+    return k < 0 ? undefined : [m.starts[k]!, m.ends[k]!];
+  };
+  const readRange = (r: readonly [number, number]): string => {
+    const b = Buffer.allocUnsafe(r[1] - r[0]);
+    let off = 0;
+    while (off < b.length) {
+      const n = fs.readSync(fd, b, off, b.length - off, r[0] + off);
+      if (n === 0) break;
+      off += n;
+    }
+    return b.toString('utf8', 0, off);
+  };
   const edits: { range: readonly [number, number]; json: Buffer }[] = [];
   const compiledFiles: { rel: string; text: string }[] = [];
   if (changed.length > 0) {
@@ -131,10 +175,8 @@ export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResu
     );
     if (diagnostics.size > 0) return undefined;
     const nodeAt = (id: string): ManifestNode | undefined => {
-      const r = snap.manifest.nodes[id];
-      return r === undefined
-        ? undefined
-        : (JSON.parse(buf.toString('utf8', r[0], r[1])) as ManifestNode);
+      const r = rangeOf(id);
+      return r === undefined ? undefined : (JSON.parse(readRange(r)) as ManifestNode);
     };
     const relationValue = (n: ManifestNode | undefined): RelationValue | undefined => {
       if (n === undefined || !('relation' in n)) return undefined;
@@ -177,7 +219,7 @@ export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResu
         checksum: sha256(`${file.hash}\u0000${JSON.stringify(old.config)}`),
         ...(hasInc ? { incrementalSql: r.incrementalSql!.trim() } : {}),
       };
-      edits.push({ range: snap.manifest.nodes[id]!, json: Buffer.from(JSON.stringify(node)) });
+      edits.push({ range: rangeOf(id)!, json: Buffer.from(JSON.stringify(node)) });
       const rel = compiledPathOf(node);
       const sql = compiledFileText(node);
       if (rel !== undefined && sql !== undefined) compiledFiles.push({ rel, text: sql });
@@ -185,9 +227,7 @@ export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResu
   }
 
   // Splice: fresh metadata (new invocation) and the re-rendered nodes; shift the other ranges.
-  const meta = JSON.parse(
-    buf.toString('utf8', snap.manifest.metadata[0], snap.manifest.metadata[1]),
-  ) as Manifest['metadata'];
+  const meta = JSON.parse(readRange(snap.manifest.metadata)) as Manifest['metadata'];
   edits.push({
     range: snap.manifest.metadata,
     json: Buffer.from(
@@ -199,15 +239,8 @@ export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResu
     ),
   });
   edits.sort((a, b) => a.range[0] - b.range[0]);
-  const parts: Buffer[] = [];
-  let at = 0;
-  let length = 0;
-  for (const e of edits) {
-    parts.push(buf.subarray(at, e.range[0]), e.json);
-    at = e.range[1];
-  }
-  parts.push(buf.subarray(at));
-  for (const p of parts) length += p.length;
+  let length = snap.manifest.length;
+  for (const e of edits) length += e.json.length - (e.range[1] - e.range[0]);
   const shift = (r: readonly [number, number]): readonly [number, number] => {
     let d = 0;
     for (const e of edits) {
@@ -217,17 +250,21 @@ export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResu
     }
     return [r[0] + d, r[1] + d];
   };
-  const nodes: Record<string, readonly [number, number]> = {};
-  for (const [id, r] of Object.entries(snap.manifest.nodes)) nodes[id] = shift(r);
-
-  const manifestFile = writeManifestText(parts, head.targetPath);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let k = 0; k < m.ids.length; k++) {
+    const r = shift([m.starts[k]!, m.ends[k]!]);
+    starts.push(r[0]);
+    ends.push(r[1]);
+  }
+  const manifestFile = writeSplicedManifest(head.targetPath, fd, snap.manifest.length, edits);
   const written = writeCompiledFiles(head.targetPath, compiledFiles);
   saveSnapshot(head.targetPath, {
     ...snap,
     scannedAt,
     files,
     manifestStamp: stampOf(fs.statSync(manifestFile)),
-    manifest: { length, metadata: shift(snap.manifest.metadata), nodes },
+    manifest: { length, metadata: shift(m.metadata), ids: m.ids, starts, ends },
   });
   return {
     manifestFile,
@@ -238,9 +275,50 @@ export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResu
   };
 }
 
+/**
+ * Writes manifest.json (temp file + rename) as the previous one (`src`) with `edits` applied,
+ * copying the unchanged bytes through one 1 MB buffer.
+ */
+function writeSplicedManifest(
+  targetPath: string,
+  src: number,
+  srcLength: number,
+  edits: readonly { readonly range: readonly [number, number]; readonly json: Buffer }[],
+): string {
+  const file = path.join(targetPath, 'manifest.json');
+  const tmp = `${file}.${process.pid}.tmp`;
+  const out = fs.openSync(tmp, 'w');
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  const writeAll = (b: Uint8Array, len: number): void => {
+    let off = 0;
+    while (off < len) off += fs.writeSync(out, b, off, len - off);
+  };
+  const copy = (from: number, to: number): void => {
+    for (let pos = from; pos < to;) {
+      const n = fs.readSync(src, chunk, 0, Math.min(chunk.length, to - pos), pos);
+      if (n === 0) throw new Error('manifest.json shrank while being recompiled');
+      writeAll(chunk, n);
+      pos += n;
+    }
+  };
+  try {
+    let at = 0;
+    for (const e of edits) {
+      copy(at, e.range[0]);
+      writeAll(e.json, e.json.length);
+      at = e.range[1];
+    }
+    copy(at, srcLength);
+  } finally {
+    fs.closeSync(out);
+  }
+  fs.renameSync(tmp, file);
+  return file;
+}
+
 /** Macro files in the order loadProject reads them (per macro path, sorted). */
 function macroFilesOf(head: ProjectHead, snap: CompileSnapshot): ProjectFile[] {
-  const all = Object.keys(snap.files);
+  const all = snap.files.paths;
   return head.macroPaths.flatMap((root) =>
     all
       .filter(

@@ -20,33 +20,56 @@ export interface SerializedManifest {
  */
 export function serializeManifest(manifest: Manifest): SerializedManifest {
   const parts: string[] = [];
+  // Positions in UTF-16 units first (cheap); converted to bytes only if the text is not ASCII.
+  const ranges: [string, number, number, number][] = []; // id, part index, start, end
   let pos = 0;
-  const push = (t: string): readonly [number, number] => {
+  const push = (t: string): void => {
     parts.push(t);
-    const start = pos;
-    pos += Buffer.byteLength(t);
-    return [start, pos];
+    pos += t.length;
   };
-  const ranges: Record<string, readonly [number, number]> = {};
   const keys = Object.keys(manifest) as (keyof Manifest)[];
-  let metadata: readonly [number, number] = [0, 0];
+  let metaPart = -1;
   push('{');
   keys.forEach((key, i) => {
     push(`${i === 0 ? '' : ','}${JSON.stringify(key)}:`);
-    if (key === 'metadata') metadata = push(JSON.stringify(manifest.metadata));
-    else if (key === 'nodes') {
+    if (key === 'metadata') {
+      metaPart = parts.length;
+      push(JSON.stringify(manifest.metadata));
+    } else if (key === 'nodes') {
       push('{');
       let first = true;
       for (const [id, node] of Object.entries(manifest.nodes)) {
         push(`${first ? '' : ','}${JSON.stringify(id)}:`);
-        ranges[id] = push(JSON.stringify(node));
+        const start = pos;
+        push(JSON.stringify(node));
+        ranges.push([id, parts.length - 1, start, pos]);
         first = false;
       }
       push('}');
     } else push(JSON.stringify(manifest[key]));
   });
   push('}');
-  return { text: parts.join(''), bytes: pos, metadata, nodes: ranges };
+  const text = parts.join('');
+  const bytes = Buffer.byteLength(text);
+  const nodes: Record<string, readonly [number, number]> = {};
+  let metadata: readonly [number, number];
+  if (bytes === text.length) {
+    for (const [id, , a, b] of ranges) nodes[id] = [a, b];
+    let at = 0;
+    for (let k = 0; k < metaPart; k++) at += parts[k]!.length;
+    metadata = [at, at + parts[metaPart]!.length];
+  } else {
+    const startOf: number[] = [];
+    let at = 0;
+    for (const p of parts) {
+      startOf.push(at);
+      at += Buffer.byteLength(p);
+    }
+    startOf.push(at);
+    for (const [id, k] of ranges) nodes[id] = [startOf[k]!, startOf[k + 1]!];
+    metadata = [startOf[metaPart]!, startOf[metaPart + 1]!];
+  }
+  return { text, bytes, metadata, nodes };
 }
 
 /**

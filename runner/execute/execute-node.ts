@@ -21,6 +21,7 @@ import { testStatus } from '../materializations/test-thresholds.js';
 import type { NodeResult } from './run-result.js';
 import type { RunContext } from './run-context.js';
 import { runPlan } from './run-plan.js';
+import { afterBuild } from '../adapters/after-build.js';
 import { checkSeedCsv } from './seed-csv-check.js';
 import { quarantinedCountSql } from '../quarantine/count.js';
 
@@ -114,6 +115,11 @@ async function buildRelation(
     rows = await runPlan(conn, dialect, plan, observe);
     if (post.length > 0)
       await runPlan(conn, dialect, { steps: post, transaction: false, cleanup: [] }, observe);
+    // Comments, grants, masks, row filters and tags are re-applied after every (re)build.
+    const kind =
+      node.resourceType !== 'seed' && node.config.materialized === 'view' ? 'view' : 'table';
+    for (const label of await afterBuild(adapter, conn, node, kind))
+      ctx.log({ event: 'step', node: node.uniqueId, label, ms: 0 });
   } catch (err) {
     throw seedOrSqlError(err, node);
   }

@@ -25,6 +25,25 @@ export interface LoadLogEntry {
   readonly finishedAt: Date;
 }
 
+/**
+ * One key list landed by an incremental load (`audit.load_keys`). It counts only together with
+ * the succeeded `load_logs` row of the same load id (written right after it).
+ */
+export interface LoadKeysEntry {
+  readonly dataSource: string;
+  readonly tablename: string;
+  readonly loadId: string;
+  /** Key column names in source spelling and key order. */
+  readonly keyColumns: readonly string[];
+  /** `config` (keycolumns in load_config.csv) or `primary-key` (source metadata). */
+  readonly keySource: 'config' | 'primary-key';
+  /** Keys in the list = rows in the source table when the list was read. */
+  readonly keysCount: number;
+  /** Folder of the list, relative to the bronze root. */
+  readonly location: string;
+  readonly recordedAt: Date;
+}
+
 /** One landing file processed (or rejected). */
 export interface LandedFileEntry {
   readonly fileName: string;
@@ -78,6 +97,9 @@ export class AuditLog {
         `CREATE TABLE IF NOT EXISTS ${this.rel('load_logs')} (data_source ${s}, tablename ${s}, load_type ${s}, rows_copied ${b}, watermark_column ${s}, old_watermark ${s}, new_watermark ${s}, status ${s}, error ${s}, load_id ${s}, started_at ${t}, finished_at ${t}, duration_ms ${b})`,
       );
       await this.conn.execute(
+        `CREATE TABLE IF NOT EXISTS ${this.rel('load_keys')} (data_source ${s}, tablename ${s}, load_id ${s}, key_columns ${s}, key_source ${s}, keys_count ${b}, location ${s}, recorded_at ${t})`,
+      );
+      await this.conn.execute(
         `CREATE TABLE IF NOT EXISTS ${this.rel('landed_files')} (file_name ${s}, sha256 ${s}, kind ${s}, data_source ${s}, rows_loaded ${b}, load_id ${s}, status ${s}, reason ${s}, processed_at ${t})`,
       );
     });
@@ -110,6 +132,15 @@ export class AuditLog {
       const dur = e.finishedAt.getTime() - e.startedAt.getTime();
       await this.conn.execute(
         `INSERT INTO ${this.rel('load_logs')} VALUES (${this.lit(e.dataSource)}, ${this.lit(e.tablename)}, ${this.lit(e.loadType)}, ${e.rowsCopied}, ${this.lit(e.watermarkColumn)}, ${this.lit(e.oldWatermark)}, ${this.lit(e.newWatermark)}, ${this.lit(e.status)}, ${this.lit(e.error)}, ${this.lit(e.loadId)}, ${this.ts(e.startedAt)}, ${this.ts(e.finishedAt)}, ${dur})`,
+      );
+    });
+  }
+
+  /** Appends one key-list record (`key_columns` joined with `|`). */
+  recordKeys(e: LoadKeysEntry): Promise<void> {
+    return this.serial(async () => {
+      await this.conn.execute(
+        `INSERT INTO ${this.rel('load_keys')} VALUES (${this.lit(e.dataSource)}, ${this.lit(e.tablename)}, ${this.lit(e.loadId)}, ${this.lit(e.keyColumns.join('|'))}, ${this.lit(e.keySource)}, ${e.keysCount}, ${this.lit(e.location)}, ${this.ts(e.recordedAt)})`,
       );
     });
   }

@@ -7,9 +7,14 @@
  * 4. write parts to a staging folder, fsync, rename into `load_id=<id>` (atomic);
  * 5. only then record `new` in the audit table.
  *
+ * Incremental loads also land the table's full key list after the copy (see key-list.ts), so
+ * deletes at the source reach silver; it is committed with the data and audited in
+ * `audit.load_keys` before the load row that makes both count.
+ *
  * A failure at any step leaves no visible files and does not advance the watermark.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { MdlError } from '../errors/mdl-error.js';
 import type { AuditLog } from './audit-log.js';
@@ -26,9 +31,12 @@ import {
 import type { IngestListener } from './ingest-events.js';
 import type { LoadConfigEntry } from './load-config.js';
 import { entryId, entryTableName } from './load-config.js';
+import { copyRows } from './copy-rows.js';
+import type { ResolvedKey, StagedKeyList } from './key-list.js';
+import { KEYS_FOLDER, keysDir, resolveKey, stageKeyList } from './key-list.js';
 import { ParquetSink } from './parquet-sink.js';
 import type { SourceReader } from './source-reader.js';
-import type { ReadSpec, WatermarkRange } from './source-sql.js';
+import type { WatermarkRange } from './source-sql.js';
 import { widenLowerBound } from './watermark.js';
 
 /** Tunables of table loads (defaults in {@link DEFAULT_LOAD_OPTIONS}). */
@@ -65,6 +73,8 @@ export interface TableLoadResult {
   readonly oldWatermark?: string;
   readonly newWatermark?: string;
   readonly folder?: string;
+  /** Incremental loads: the key list landed (absent when the table has no known key). */
+  readonly keyList?: { readonly columns: readonly string[]; readonly keys: number };
   readonly error?: MdlError;
   readonly durationMs: number;
 }
@@ -93,28 +103,6 @@ function resolveColumn(columns: readonly { name: string }[], wanted: string, id:
   );
 }
 
-/** Converts CSV part N while part N+1 streams from the source (at most one conversion at a time). */
-async function copyCsvParts(
-  reader: SourceReader,
-  spec: ReadSpec,
-  staged: string,
-  sink: ParquetSink,
-  opts: LoadOptions,
-  progress: (rows: number) => void | Promise<void>,
-): Promise<void> {
-  let pending: Promise<void> | undefined;
-  try {
-    for await (const csv of reader.csvParts(spec, staged, opts.csvPartBytes)) {
-      if (pending !== undefined) await pending;
-      pending = sink.writeCsvPart(csv).then(() => progress(sink.rows));
-    }
-  } catch (err) {
-    await pending?.catch(() => undefined);
-    throw err;
-  }
-  await pending;
-}
-
 /** Loads one table. Never throws for load failures: they are returned (and audited). */
 export async function loadTable(
   entry: LoadConfigEntry,
@@ -133,6 +121,8 @@ export async function loadTable(
   let newWatermark: string | undefined;
   let watermarkColumn: string | undefined;
   let sink: ParquetSink | undefined;
+  let key: ResolvedKey | undefined;
+  let keyList: StagedKeyList | undefined;
   try {
     await listener({ type: 'start', id, loadId });
     cleanStaging(opts.bronzeRoot, entry.targetPath, entry.bronzeTable);
@@ -140,6 +130,13 @@ export async function loadTable(
       opts.bronzeRoot,
       entry.targetPath,
       entry.bronzeTable,
+      await audit.succeededLoadIds(entry.datasource, tablename),
+    );
+    // Key lists of a killed load are orphans too (same rule, their own folder).
+    quarantineOrphans(
+      opts.bronzeRoot,
+      entry.targetPath,
+      `${entry.bronzeTable}/${KEYS_FOLDER}`,
       await audit.succeededLoadIds(entry.datasource, tablename),
     );
     const columns = await reader.columns(entry.schema, entry.table);
@@ -156,6 +153,8 @@ export async function loadTable(
     let range: WatermarkRange | undefined;
     if (entry.loadType === 'Incremental') {
       watermarkColumn = resolveColumn(columns, entry.watermark, id);
+      // Resolved before copying, so a wrong keycolumns setting fails fast.
+      key = await resolveKey(entry, reader, columns, id);
       oldWatermark = await audit.lastWatermark(entry.datasource, tablename);
       const captured = await reader.maxWatermark(entry.schema, entry.table, watermarkColumn);
       newWatermark = captured ?? oldWatermark;
@@ -177,17 +176,12 @@ export async function loadTable(
         };
     }
     fs.mkdirSync(staged, { recursive: true });
-    sink = await ParquetSink.open(
-      duck,
-      columns,
-      staged,
-      {
-        datasource: entry.datasource,
-        loadId,
-        loadedAt: startedAt.toISOString().replace('T', ' ').replace('Z', ''),
-      },
-      opts.rowsPerPart,
-    );
+    const stamp = {
+      datasource: entry.datasource,
+      loadId,
+      loadedAt: startedAt.toISOString().replace('T', ' ').replace('Z', ''),
+    };
+    sink = await ParquetSink.open(duck, columns, staged, stamp, opts.rowsPerPart);
     const emptyIncremental = entry.loadType === 'Incremental' && range === undefined;
     if (!emptyIncremental) {
       const base = {
@@ -196,25 +190,46 @@ export async function loadTable(
         columns: columns.map((c) => c.name),
       };
       const spec = range === undefined ? base : { ...base, range };
-      if (reader.supportsCsvCopy)
-        await copyCsvParts(reader, spec, staged, sink, opts, (rows) =>
-          listener({ type: 'progress', id, rows }),
-        );
-      else
-        for await (const batch of reader.read(spec, opts.batchSize)) {
-          await sink.write(batch);
-          await listener({ type: 'progress', id, rows: sink.rows });
-        }
+      await copyRows(reader, spec, staged, sink, opts, (rows) =>
+        listener({ type: 'progress', id, rows }),
+      );
     }
     const { rows, parts } = await sink.finish();
     sink = undefined;
-    const folder = commitLoad(
-      staged,
-      tableDir(opts.bronzeRoot, entry.targetPath, entry.bronzeTable),
-      loadId,
-    );
+    // The key list is read after the copy: every row copied above that still exists is in it.
+    if (entry.loadType === 'Incremental' && key !== undefined)
+      keyList = await stageKeyList(
+        entry,
+        reader,
+        duck,
+        key,
+        stagingDir(opts.bronzeRoot, entry.targetPath, entry.bronzeTable, `${loadId}-keys`),
+        stamp,
+        opts,
+      );
+    if (entry.loadType === 'Incremental')
+      await listener({
+        type: 'keys',
+        id,
+        columns: key?.columns.map((c) => c.name) ?? [],
+        ...(keyList === undefined ? {} : { keys: keyList.keys }),
+      });
     const table = tableDir(opts.bronzeRoot, entry.targetPath, entry.bronzeTable);
+    const folder = commitLoad(staged, table, loadId);
+    const keysFolder =
+      keyList === undefined ? undefined : commitLoad(keyList.staged, keysDir(table), loadId);
     const finishedAt = new Date();
+    if (keyList !== undefined && key !== undefined && keysFolder !== undefined)
+      await audit.recordKeys({
+        dataSource: entry.datasource,
+        tablename,
+        loadId,
+        keyColumns: key.columns.map((c) => c.name),
+        keySource: key.from,
+        keysCount: keyList.keys,
+        location: path.relative(opts.bronzeRoot, keysFolder).split(path.sep).join('/'),
+        recordedAt: finishedAt,
+      });
     // The watermark advances only now, after the files are durable and visible.
     await audit.recordLoad({
       dataSource: entry.datasource,
@@ -236,6 +251,8 @@ export async function loadTable(
       committed_at: finishedAt.toISOString(),
     });
     if (entry.loadType === 'Full') pruneFullLoads(table, opts.keepFullLoads);
+    // Only the newest key list matters to silver; a few are kept for audits.
+    if (keysFolder !== undefined) pruneFullLoads(keysDir(table), opts.keepFullLoads);
     await listener({ type: 'committed', id, rows, folder });
     return {
       id,
@@ -246,12 +263,16 @@ export async function loadTable(
       ...(oldWatermark === undefined ? {} : { oldWatermark }),
       ...(newWatermark === undefined ? {} : { newWatermark }),
       folder,
+      ...(keyList === undefined || key === undefined
+        ? {}
+        : { keyList: { columns: key.columns.map((c) => c.name), keys: keyList.keys } }),
       durationMs: finishedAt.getTime() - startedAt.getTime(),
     };
   } catch (err) {
     const error = asMdlError(err, id);
     if (sink !== undefined) await sink.abort();
     fs.rmSync(staged, { recursive: true, force: true });
+    if (keyList !== undefined) fs.rmSync(keyList.staged, { recursive: true, force: true });
     const finishedAt = new Date();
     await audit
       .recordLoad({

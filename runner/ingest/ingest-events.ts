@@ -17,6 +17,13 @@ export type IngestEvent =
       readonly rows: number;
       readonly folder: string;
     }
+  | {
+      /** Incremental loads: the key list landed (`keys`), or none when `columns` is empty. */
+      readonly type: 'keys';
+      readonly id: string;
+      readonly columns: readonly string[];
+      readonly keys?: number;
+    }
   | { readonly type: 'skipped'; readonly id: string; readonly reason: string }
   | { readonly type: 'failed'; readonly id: string; readonly error: string };
 

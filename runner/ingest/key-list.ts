@@ -107,7 +107,7 @@ export async function stageKeyList(
     const { rows, parts } = await sink.finish();
     return { staged, keys: rows, parts };
   } catch (err) {
-    await sink.abort();
+    await sink.abort().catch(() => undefined);
     fs.rmSync(staged, { recursive: true, force: true });
     throw err;
   }

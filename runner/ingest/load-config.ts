@@ -29,8 +29,7 @@ export const LOAD_CONFIG_COLUMNS = [
 export const OPTIONAL_LOAD_CONFIG_COLUMNS = ['keycolumns'] as const;
 
 export type LoadConfigColumn =
-  | (typeof LOAD_CONFIG_COLUMNS)[number]
-  | (typeof OPTIONAL_LOAD_CONFIG_COLUMNS)[number];
+  (typeof LOAD_CONFIG_COLUMNS)[number] | (typeof OPTIONAL_LOAD_CONFIG_COLUMNS)[number];
 
 const ALL_COLUMNS: readonly string[] = [...LOAD_CONFIG_COLUMNS, ...OPTIONAL_LOAD_CONFIG_COLUMNS];
 

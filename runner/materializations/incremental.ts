@@ -4,7 +4,7 @@ import { duplicateKeyCheck } from './duplicate-keys.js';
 import { describeDiff, diffColumns, isSameSchema } from './schema-change.js';
 import type { MaterializationPlan, SqlStep, Strategy, StrategyInput } from './strategy.js';
 import { tempRelation } from './strategy.js';
-import { tableSwapPlan } from './table-swap.js';
+import { nodeTableOptions, tableSwapPlan } from './table-swap.js';
 
 /** unique_key as a list (the compiler normalises it; a bare string is accepted defensively). */
 export function uniqueKeyOf(node: ModelNode): readonly string[] {
@@ -47,6 +47,7 @@ export const incrementalStrategy: Strategy<ModelNode> = (input) => {
       selectSql,
       options.runId,
       checkKeys ? (tmp) => [duplicateKeyCheck(dialect, tmp, keys, node.name)] : undefined,
+      nodeTableOptions(node),
     );
   }
 

@@ -1,7 +1,7 @@
 import type { SeedNode } from '../compiler/manifest.js';
 import { diffColumns, isSameSchema } from './schema-change.js';
 import type { Strategy } from './strategy.js';
-import { tableSwapPlan } from './table-swap.js';
+import { nodeTableOptions, tableSwapPlan } from './table-swap.js';
 
 /**
  * `seed`: `selectSql` reads the CSV (the executor validates the file first). When the table
@@ -22,7 +22,15 @@ export const seedStrategy: Strategy<SeedNode> = ({
     state.kind === 'table' &&
     isSameSchema(diffColumns(state.columns, selectColumns));
   if (!sameShape || options.fullRefresh || !dialect.capabilities.transactions) {
-    return tableSwapPlan(dialect, node.relation, state, selectSql, options.runId);
+    return tableSwapPlan(
+      dialect,
+      node.relation,
+      state,
+      selectSql,
+      options.runId,
+      undefined,
+      nodeTableOptions(node),
+    );
   }
   return {
     steps: [

@@ -59,17 +59,19 @@ export function planSnapshot(
     selectSql: input.selectSql,
     now: opts.now ?? dialect.currentTimestamp(),
   };
-  const steps: SqlStep[] = [
-    {
-      sql: duplicateKeysSql(ctx),
-      label: 'check unique_key',
-      kind: 'check',
-      failWith: {
-        code: 'E_DUPLICATE_KEYS',
-        message: `snapshot batch has duplicate unique_key (${spec.uniqueKey.join(', ')}) values; nothing was written`,
-      },
+  const checkStep = (sql: string): SqlStep => ({
+    sql,
+    label: 'check unique_key',
+    kind: 'check',
+    failWith: {
+      code: 'E_DUPLICATE_KEYS',
+      message: `snapshot batch has duplicate unique_key (${spec.uniqueKey.join(', ')}) values; nothing was written`,
     },
-  ];
+  });
+  const tx = dialect.capabilities.transactions;
+  const steps: SqlStep[] = [];
+  // Without transactions the check must pass before anything is written.
+  if (!tx || state.exists) steps.push(checkStep(duplicateKeysSql(ctx)));
   if (!state.exists) {
     steps.push({
       sql: dialect.createSchemaIfNotExists(node.relation.catalog, node.relation.schema),
@@ -81,6 +83,17 @@ export function planSnapshot(
       label: 'create snapshot',
       kind: 'rows',
     });
+    // With a transaction, check the created table instead of evaluating the batch twice: it holds
+    // exactly one row per batch row, and a failed check rolls the CREATE back.
+    if (tx)
+      steps.push(
+        checkStep(
+          duplicateKeysSql({
+            ...ctx,
+            selectSql: `SELECT * FROM ${dialect.relation(node.relation)}`,
+          }),
+        ),
+      );
   } else {
     for (const col of plan.addColumns) {
       steps.push({ sql: dialect.addColumn(node.relation, col), label: 'add column', kind: 'exec' });

@@ -1,5 +1,7 @@
-import type { RelationName } from '../compiler/manifest.js';
+import type { ExecutableNode, RelationName } from '../compiler/manifest.js';
+import { tableDdlOptions } from '../dialects/table-options.js';
 import type { Dialect } from '../dialects/dialect.js';
+import type { TableDdlOptions } from '../dialects/table-options.js';
 import type { MaterializationPlan, RelationState, SqlStep } from './strategy.js';
 import { tempRelation } from './strategy.js';
 
@@ -19,12 +21,16 @@ export function tableSwapPlan(
   selectSql: string,
   runId: string,
   checks?: TempChecks,
+  table?: TableDdlOptions,
 ): MaterializationPlan {
+  // Table options (partitioning, clustering, properties, comment) go on the statement that
+  // creates the relation readers will see: the temp table that is renamed, or the replace.
+  const ddl = table === undefined ? {} : { table };
   const caps = dialect.capabilities;
   if (caps.transactions && caps.renameTable) {
     const tmp = tempRelation(rel, 'tmp', runId);
     const steps: SqlStep[] = [
-      { sql: dialect.createTableAs(tmp, selectSql), label: 'build temp table', kind: 'rows' },
+      { sql: dialect.createTableAs(tmp, selectSql, ddl), label: 'build temp table', kind: 'rows' },
       ...(checks?.(tmp) ?? []),
     ];
     if (state.exists) {
@@ -59,7 +65,10 @@ export function tableSwapPlan(
     });
     steps.push(...checks(tmp));
     steps.push({
-      sql: dialect.createTableAs(rel, `SELECT * FROM ${dialect.relation(tmp)}`, { replace: true }),
+      sql: dialect.createTableAs(rel, `SELECT * FROM ${dialect.relation(tmp)}`, {
+        replace: true,
+        ...ddl,
+      }),
       label: 'replace table',
       kind: 'rows',
     });
@@ -72,9 +81,20 @@ export function tableSwapPlan(
     };
   }
   steps.push({
-    sql: dialect.createTableAs(rel, selectSql, { replace: true }),
+    sql: dialect.createTableAs(rel, selectSql, { replace: true, ...ddl }),
     label: 'replace table',
     kind: 'rows',
   });
   return { steps, transaction: false, cleanup: [] };
+}
+
+/**
+ * The table DDL options a node's config asks for (partitioning, clustering, properties). The
+ * description is not passed: comments are written by `afterBuild` only when `persist_docs` asks.
+ */
+export function nodeTableOptions(node: ExecutableNode): TableDdlOptions {
+  return tableDdlOptions(node.config, '', {
+    node: node.uniqueId,
+    file: node.originalFilePath,
+  });
 }

@@ -32,8 +32,13 @@ interface Claim {
   modified: string;
 }
 
-/** What each day's build is expected to show, accumulated from the landing files. */
+/**
+ * What each day's build is expected to show, from the landing files. Transactions are the rows
+ * present at the source today: deletes flow through the key lists, so a deleted row leaves gold.
+ */
 const seenTrx = new Map<string, Trx>();
+/** Encounter and transaction ids present at the source on the latest day, per table. */
+const liveIds = { encounters: new Set<string>(), transactions: new Set<string>() };
 const seenClaims = new Map<string, Claim>();
 /** Providers present at the source on the latest day (a Full load: deletes are visible). */
 const liveProviders = new Set<string>();
@@ -53,16 +58,24 @@ function mdl(...args: string[]): string {
   return r.stdout;
 }
 
-/** Incremental bronze semantics: the newest version of every row ever landed. */
+/** Source image after ingest: the current version of every row present at the source. */
 function captureLanding(): void {
   const landing = path.join(project, 'data', 'landing');
+  seenTrx.clear();
+  liveIds.encounters.clear();
+  liveIds.transactions.clear();
   for (const [i, ds] of DS.entries()) {
     const db = new Database(path.join(landing, 'emr', `hospital_${i === 0 ? 'a' : 'b'}.sqlite`), {
       readonly: true,
     });
+    for (const r of db.prepare('SELECT EncounterID AS id FROM encounters').iterate() as Iterable<{
+      id: string | null;
+    }>)
+      liveIds.encounters.add(`${ds}|${String(r.id)}`);
     for (const r of db.prepare('SELECT * FROM transactions').iterate() as Iterable<
       Record<string, unknown>
     >) {
+      liveIds.transactions.add(`${ds}|${String(r.TransactionID)}`);
       seenTrx.set(`${ds}|${String(r.TransactionID)}`, {
         amount: Number(r.Amount),
         paid: Number(r.PaidAmount),
@@ -183,20 +196,42 @@ async function checkDay(day: number): Promise<void> {
     expect(got, `quarantine of ${table} on day ${day}`).toEqual(quarantinedIds(t, table));
   }
 
-  // SCD2 history: one version per generated row plus one per update; providers (a Full load)
-  // lose their current row when deleted at the source.
+  // SCD2 history: one version per generated row plus one per update; a row deleted at the
+  // source keeps its versions but loses its current one — providers through their Full load,
+  // encounters and transactions through the key lists of their incremental loads.
   const hist = async (table: string): Promise<[number, number]> => {
     const [r] = await query(
       `SELECT count(*) AS v, count(*) FILTER (WHERE is_current) AS c FROM silver.${table}`,
     );
     return [Number(r?.v), Number(r?.c)];
   };
-  for (const table of ['patients', 'encounters', 'transactions', 'claims'] as const) {
-    // Incremental EMR loads (and claim files) carry no deletes, so every landed row stays current.
+  for (const table of ['patients', 'encounters', 'transactions', 'claims'] as const)
     expect(await hist(table), `${table} day ${day}`).toEqual([
       generated(t, table) + changed(t, 'updated', table),
-      generated(t, table),
+      generated(t, table) - changed(t, 'deleted', table),
     ]);
+  for (const table of ['encounters', 'transactions'] as const) {
+    const deleted = new Set(
+      t.days.flatMap((d) =>
+        Object.entries(d.deleted[table] ?? {}).flatMap(([ds, ids]) =>
+          (ids ?? []).map((id) => `${ds}|${id}`),
+        ),
+      ),
+    );
+    if (day > 0) expect(deleted.size, `${table} deletes by day ${day}`).toBeGreaterThan(0);
+    // The generator's truth agrees with the source files: deleted ids are gone from SQLite.
+    for (const k of deleted) expect(liveIds[table].has(k), k).toBe(false);
+    const idc = ID_COLUMN[table];
+    const rows = await query(
+      `SELECT datasource || '|' || ${idc} AS k, bool_or(is_current) AS cur, count(*) FILTER (WHERE NOT is_current AND valid_to IS NOT NULL) AS closed FROM silver.${table} GROUP BY 1`,
+    );
+    const current = new Set(rows.filter((r) => r.cur === true).map((r) => String(r.k)));
+    expect(current, `${table} current keys on day ${day}`).toEqual(liveIds[table]);
+    for (const r of rows)
+      if (deleted.has(String(r.k))) {
+        expect(r.cur, `${String(r.k)} closed`).toBe(false);
+        expect(Number(r.closed)).toBeGreaterThan(0);
+      }
   }
   expect(await hist('providers')).toEqual([
     generated(t, 'providers') + changed(t, 'updated', 'providers'),

@@ -132,6 +132,25 @@ for (const { dialect, catalog } of variants) {
       );
     });
 
+    it('table strategy carries partition_by / tblproperties into the CREATE', () => {
+      const node = model('t_part', {
+        materialized: 'table',
+        partition_by: ['datasource'],
+        tblproperties: { 'delta.enableChangeDataFeed': 'true' },
+      });
+      const plan = tableStrategy({
+        node,
+        dialect,
+        state: existing('table', ['id', 'bigint']),
+        selectSql: sel,
+        selectColumns: [],
+        options,
+      });
+      const create = plan.steps.find((st) => st.sql.includes('CREATE'));
+      expect(create?.sql).toMatch(/PARTITIONED BY \(`datasource`\)/);
+      expect(create?.sql).toContain("'delta.enableChangeDataFeed' = 'true'");
+    });
+
     it('incremental strategies and schema changes', () => {
       const prev = existing(
         'table',

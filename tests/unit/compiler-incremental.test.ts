@@ -98,6 +98,21 @@ describe('incremental compile (never stale)', () => {
     expect((await expectFresh(dir)).log).toMatch(/1 changed/);
   });
 
+  it('splices by UTF-8 byte ranges when the manifest holds non-ASCII text', async () => {
+    const dir = copyFixture();
+    edit(dir, 'models/marts/schema.yml', (s) =>
+      s.replace('Order totals per customer.', 'Übersicht — Kunden café'),
+    );
+    edit(dir, 'models/staging/stg_orders.sql', (s) => s.replace('status', "status, 'é' as e"));
+    await compile(dir);
+    edit(dir, 'models/staging/stg_orders.sql', (s) => s.replace("'é' as e", "'ü€' as e"));
+    const { log, out } = await expectFresh(dir);
+    expect(log).toMatch(/1 changed/);
+    expect(out.compiled[path.join('models/staging/stg_orders.sql')]).toContain("'ü€' as e");
+    edit(dir, 'models/marts/customer_orders.sql', (s) => `${s}-- é\n`);
+    expect((await expectFresh(dir)).log).toMatch(/1 changed/);
+  });
+
   it('a macro change recompiles the models that call it', async () => {
     const dir = copyFixture();
     await compile(dir);

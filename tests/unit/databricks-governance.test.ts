@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { afterBuild } from '../../runner/adapters/after-build.js';
+import type { Adapter } from '../../runner/adapters/adapter.js';
 import { DatabricksAdapter } from '../../runner/adapters/databricks-adapter.js';
+import { sparkDialect } from '../../runner/dialects/spark-dialect.js';
 import { SessionPool } from '../../runner/adapters/spark-pool.js';
 import type { Connection, Row } from '../../runner/connections/connection.js';
 import { clientOptions } from '../../runner/connections/databricks-connection.js';
@@ -168,6 +171,55 @@ describe('Databricks adapter governance after a build', () => {
     await expect(adapter.applyGovernance(conn, node, 'table')).rejects.toMatchObject({
       code: 'E_CONFIG',
     });
+  });
+});
+
+describe('afterBuild', () => {
+  const target: DatabricksTarget = {
+    type: 'databricks',
+    name: 'prod',
+    host: 'h',
+    httpPath: '/p',
+    catalog: 'hc',
+    schema: 'gold',
+    threads: 1,
+    auth: 'pat',
+    token: 't',
+    createCatalogs: false,
+  };
+  const documented = {
+    ...modelNode('fact', 'SELECT 1', {
+      materialized: 'table',
+      persist_docs: { relation: true, columns: true },
+      grants: { select: ['bi'] },
+    }),
+    description: 'One row per transaction',
+    relation: { catalog: 'hc', schema: 'gold', identifier: 'fact' },
+    columns: { amount: { name: 'amount', description: 'Billed amount', meta: {}, tags: [] } },
+  };
+
+  it('persists docs when configured, then applies governance on Databricks', async () => {
+    const conn = recordingConnection(() => []);
+    const adapter = new DatabricksAdapter(target, new SessionPool(() => Promise.resolve(conn), 1), {
+      host: 'h',
+      httpPath: '/p',
+      auth: { kind: 'pat', token: 't' },
+    });
+    const labels = await afterBuild(adapter, conn, documented, 'table');
+    expect(labels).toEqual(['persist docs (2)', 'grant SELECT']);
+    expect(conn.statements.filter((s) => !s.startsWith('SHOW'))).toEqual([
+      "COMMENT ON TABLE `hc`.`gold`.`fact` IS 'One row per transaction'",
+      "ALTER TABLE `hc`.`gold`.`fact` ALTER COLUMN `amount` COMMENT 'Billed amount'",
+      'GRANT SELECT ON TABLE `hc`.`gold`.`fact` TO `bi`',
+    ]);
+  });
+
+  it('does nothing on Spark without persist_docs', async () => {
+    const conn = recordingConnection(() => []);
+    const adapter = { dialect: sparkDialect } as unknown as Adapter;
+    const plain = { ...documented, config: { ...documented.config, persist_docs: undefined } };
+    expect(await afterBuild(adapter, conn, plain, 'table')).toEqual([]);
+    expect(conn.statements).toEqual([]);
   });
 });
 

@@ -1,14 +1,27 @@
 -- Encounters of both hospitals, newest version per encounter; `patient_found` tells the
 -- quarantine whether the patient exists (NULL when the encounter names no patient), looked up
 -- in the current rows of the silver patients snapshot.
+-- Deletes: incremental loads never see a deleted row, so each load also lands the source's full
+-- key list (`*_keys`); a encounter whose key is missing from the newest list was deleted at the
+-- source and is dropped here, so the snapshot (hard_deletes='invalidate') closes its version.
 WITH unioned AS (
   SELECT EncounterID, PatientID, EncounterDate, EncounterType, ProviderID, DepartmentID,
     ProcedureCode, InsertedDate, ModifiedDate, datasource, _load_id
-  FROM {{ source('bronze', 'hosa_encounters') }}
+  FROM {{ source('bronze', 'hosa_encounters') }} AS b
+  WHERE EXISTS (
+    SELECT 1 FROM {{ source('bronze', 'hosa_encounters_keys') }} AS k
+    WHERE k._load_id = (SELECT max(_load_id) FROM {{ source('bronze', 'hosa_encounters_keys') }})
+      AND k.EncounterID IS NOT DISTINCT FROM b.EncounterID
+  )
   UNION ALL
   SELECT EncounterID, PatientID, EncounterDate, EncounterType, ProviderID, DepartmentID,
     ProcedureCode, InsertedDate, ModifiedDate, datasource, _load_id
-  FROM {{ source('bronze', 'hosb_encounters') }}
+  FROM {{ source('bronze', 'hosb_encounters') }} AS b
+  WHERE EXISTS (
+    SELECT 1 FROM {{ source('bronze', 'hosb_encounters_keys') }} AS k
+    WHERE k._load_id = (SELECT max(_load_id) FROM {{ source('bronze', 'hosb_encounters_keys') }})
+      AND k.EncounterID IS NOT DISTINCT FROM b.EncounterID
+  )
 ),
 ranked AS (
   SELECT *, row_number() OVER (

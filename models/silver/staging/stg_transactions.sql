@@ -2,16 +2,29 @@
 -- the lookups the quarantine rules need: does the encounter exist, are the codes known. The
 -- lookups read the current rows of the silver snapshots (already built, upstream in the DAG)
 -- rather than their staging views, so no staging query is evaluated twice.
+-- Deletes: incremental loads never see a deleted row, so each load also lands the source's full
+-- key list (`*_keys`); a transaction whose key is missing from the newest list was deleted at the
+-- source and is dropped here, so the snapshot (hard_deletes='invalidate') closes its version.
 WITH unioned AS (
   SELECT TransactionID, EncounterID, PatientID, ProviderID, DeptID, VisitDate, ServiceDate,
     PaidDate, VisitType, Amount, AmountType, PaidAmount, ClaimID, PayorID, ProcedureCode, ICDCode,
     LineOfBusiness, MedicaidID, MedicareID, InsertDate, ModifiedDate, datasource, _load_id
-  FROM {{ source('bronze', 'hosa_transactions') }}
+  FROM {{ source('bronze', 'hosa_transactions') }} AS b
+  WHERE EXISTS (
+    SELECT 1 FROM {{ source('bronze', 'hosa_transactions_keys') }} AS k
+    WHERE k._load_id = (SELECT max(_load_id) FROM {{ source('bronze', 'hosa_transactions_keys') }})
+      AND k.TransactionID IS NOT DISTINCT FROM b.TransactionID
+  )
   UNION ALL
   SELECT TransactionID, EncounterID, PatientID, ProviderID, DeptID, VisitDate, ServiceDate,
     PaidDate, VisitType, Amount, AmountType, PaidAmount, ClaimID, PayorID, ProcedureCode, ICDCode,
     LineOfBusiness, MedicaidID, MedicareID, InsertDate, ModifiedDate, datasource, _load_id
-  FROM {{ source('bronze', 'hosb_transactions') }}
+  FROM {{ source('bronze', 'hosb_transactions') }} AS b
+  WHERE EXISTS (
+    SELECT 1 FROM {{ source('bronze', 'hosb_transactions_keys') }} AS k
+    WHERE k._load_id = (SELECT max(_load_id) FROM {{ source('bronze', 'hosb_transactions_keys') }})
+      AND k.TransactionID IS NOT DISTINCT FROM b.TransactionID
+  )
 ),
 ranked AS (
   SELECT *, row_number() OVER (

@@ -11,6 +11,7 @@ import {
   snapshotKey,
   takeSnapshot,
 } from '../../compiler/compile-snapshot.js';
+import type { ScannedInputs } from '../../compiler/compile-snapshot.js';
 import { tryIncrementalCompile } from '../../compiler/incremental-compile.js';
 import {
   compiledFileText,
@@ -19,7 +20,6 @@ import {
   writeManifestText,
 } from '../../compiler/write-artifacts.js';
 import { loadProjectHead } from '../../project/load-project.js';
-import { selectNodes } from '../../graph/select.js';
 import type { Command, Flags } from '../command.js';
 import { projectOptions, selectionOptions } from '../common-options.js';
 import { loadAndCompile, parseVarsFlag, projectDirOf } from '../load-and-compile.js';
@@ -56,7 +56,7 @@ function startSnapshot(
   env: Readonly<Record<string, string | undefined>>,
 ): {
   scannedAt: number;
-  scan?: Map<string, fs.Stats>;
+  scan?: ScannedInputs;
   roots: string[];
   fixed: string[];
   envNames: Set<string>;
@@ -136,6 +136,8 @@ export const compileCommand: Command = {
     const manifestFile = writeManifestText(serialized.text, project.targetPath);
     const written = await writeCompiledSql(manifest, project.targetPath);
     if (printing) {
+      // Loaded only here: the graph library is not needed to compile.
+      const { selectNodes } = await import('../../graph/select.js');
       const selected = selectNodes(manifest, criteria, project.selectors);
       for (const id of [...selected].sort()) {
         const n = manifest.nodes[id];

@@ -1,13 +1,4 @@
 BEGIN TRANSACTION;
--- check: check unique_key (fails with E_DUPLICATE_KEYS)
-SELECT s."patient_id", s."datasource", count(*) AS __mdl_count
-FROM (
-SELECT patient_id, datasource, first_name, dob, modified_date FROM "silver"."stg_patients"
-) AS s
-GROUP BY s."patient_id", s."datasource"
-HAVING count(*) > 1
-ORDER BY s."patient_id", s."datasource"
-LIMIT 10;
 -- exec: create schema
 CREATE SCHEMA IF NOT EXISTS "silver";
 -- rows: create snapshot
@@ -28,4 +19,13 @@ SELECT
 FROM (
 SELECT patient_id, datasource, first_name, dob, modified_date FROM "silver"."stg_patients"
 ) AS s;
+-- check: check unique_key (fails with E_DUPLICATE_KEYS)
+SELECT s."patient_id", s."datasource", count(*) AS __mdl_count
+FROM (
+SELECT * FROM "silver"."patients"
+) AS s
+GROUP BY s."patient_id", s."datasource"
+HAVING count(*) > 1
+ORDER BY s."patient_id", s."datasource"
+LIMIT 10;
 COMMIT;
