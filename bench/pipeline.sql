@@ -31,7 +31,10 @@ WITH s AS (
   SELECT *, list_filter([CASE WHEN cpt_code IS NULL OR lower(cpt_code) IN ('null', '') THEN 'missing_code' END,
     CASE WHEN description IS NULL OR lower(trim(description)) IN ('null', '') THEN 'missing_description' END], x -> x IS NOT NULL) AS quarantine_reasons FROM s
 )
-SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current FROM q;
+SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current,
+  -- The SCD2 history columns mdl adds on a first build (scd_id = md5 of key and validity start).
+  md5(CAST(list_value(CAST(cpt_code AS VARCHAR), CAST(valid_from AS VARCHAR)) AS VARCHAR)) AS scd_id, valid_from AS snapshot_updated_at,
+  now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM q;
 
 CREATE OR REPLACE TABLE silver.icd_codes AS
 WITH s AS (
@@ -42,7 +45,10 @@ WITH s AS (
   SELECT *, list_filter([CASE WHEN icd_code IS NULL THEN 'missing_code' END,
     CASE WHEN description IS NULL OR lower(trim(description)) IN ('null', '') THEN 'missing_description' END], x -> x IS NOT NULL) AS quarantine_reasons FROM s
 )
-SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current FROM q;
+SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current,
+  -- The SCD2 history columns mdl adds on a first build (scd_id = md5 of key and validity start).
+  md5(CAST(list_value(CAST(icd_code AS VARCHAR), CAST(valid_from AS VARCHAR)) AS VARCHAR)) AS scd_id, valid_from AS snapshot_updated_at,
+  now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM q;
 
 CREATE OR REPLACE MACRO npi_ok(s) AS length(s) = 10 AND regexp_full_match(s, '[0-9]{10}') AND (24
   + [0,2,4,6,8,1,3,5,7,9][CAST(s[1] AS INT) + 1] + CAST(s[2] AS INT) + [0,2,4,6,8,1,3,5,7,9][CAST(s[3] AS INT) + 1]
@@ -58,7 +64,10 @@ WITH s AS (
   SELECT *, list_filter([CASE WHEN npi_text IS NULL THEN 'missing_npi' END,
     CASE WHEN npi_text IS NOT NULL AND NOT npi_ok(npi_text) THEN 'invalid_npi' END], x -> x IS NOT NULL) AS quarantine_reasons FROM s
 )
-SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current FROM q;
+SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current,
+  -- The SCD2 history columns mdl adds on a first build (scd_id = md5 of key and validity start).
+  md5(CAST(list_value(CAST(npi_text AS VARCHAR), CAST(valid_from AS VARCHAR)) AS VARCHAR)) AS scd_id, valid_from AS snapshot_updated_at,
+  now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM q;
 
 CREATE OR REPLACE TABLE silver.departments AS
 WITH b AS (
@@ -72,7 +81,10 @@ WITH b AS (
   SELECT *, list_filter([CASE WHEN dept_id IS NULL THEN 'missing_dept_id' END,
     CASE WHEN department_name IS NULL OR lower(trim(department_name)) IN ('null', '') THEN 'missing_name' END], x -> x IS NOT NULL) AS quarantine_reasons FROM s
 )
-SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current FROM q;
+SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current,
+  -- The SCD2 history columns mdl adds on a first build (scd_id = md5 of key and validity start).
+  md5(CAST(list_value(CAST(dept_key AS VARCHAR), CAST(valid_from AS VARCHAR)) AS VARCHAR)) AS scd_id, valid_from AS snapshot_updated_at,
+  now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM q;
 
 CREATE OR REPLACE TABLE silver.providers AS
 WITH b AS (
@@ -89,7 +101,10 @@ WITH b AS (
     CASE WHEN npi IS NULL THEN 'missing_npi' END,
     CASE WHEN npi IS NOT NULL AND NOT npi_ok(CAST(npi AS VARCHAR)) THEN 'invalid_npi' END], x -> x IS NOT NULL) AS quarantine_reasons FROM s
 )
-SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current FROM q;
+SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, now()::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current,
+  -- The SCD2 history columns mdl adds on a first build (scd_id = md5 of key and validity start).
+  md5(CAST(list_value(CAST(provider_key AS VARCHAR), CAST(valid_from AS VARCHAR)) AS VARCHAR)) AS scd_id, valid_from AS snapshot_updated_at,
+  now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM q;
 
 CREATE OR REPLACE TABLE silver.patients AS
 WITH b AS (
@@ -106,7 +121,10 @@ WITH b AS (
     CASE WHEN first_name IS NULL OR lower(trim(first_name)) IN ('null', '') THEN 'missing_first_name' END,
     CASE WHEN dob IS NULL THEN 'missing_dob' END, CASE WHEN dob > current_date THEN 'future_dob' END], x -> x IS NOT NULL) AS quarantine_reasons FROM s
 )
-SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current FROM q;
+SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current,
+  -- The SCD2 history columns mdl adds on a first build (scd_id = md5 of key and validity start).
+  md5(CAST(list_value(CAST(patient_key AS VARCHAR), CAST(valid_from AS VARCHAR)) AS VARCHAR)) AS scd_id, valid_from AS snapshot_updated_at,
+  now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM q;
 
 CREATE OR REPLACE TABLE silver.encounters AS
 WITH b AS (
@@ -128,7 +146,10 @@ WITH b AS (
     CASE WHEN NOT patient_found THEN 'orphan_patient' END,
     CASE WHEN encounter_date IS NULL THEN 'missing_encounter_date' END], x -> x IS NOT NULL) AS quarantine_reasons FROM j
 )
-SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current FROM q;
+SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current,
+  -- The SCD2 history columns mdl adds on a first build (scd_id = md5 of key and validity start).
+  md5(CAST(list_value(CAST(encounter_key AS VARCHAR), CAST(valid_from AS VARCHAR)) AS VARCHAR)) AS scd_id, valid_from AS snapshot_updated_at,
+  now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM q;
 
 CREATE OR REPLACE TABLE silver.transactions AS
 WITH b AS (
@@ -160,16 +181,27 @@ WITH b AS (
     CASE WHEN paid_amount > amount THEN 'paid_exceeds_amount' END,
     CASE WHEN amount < 0 OR paid_amount < 0 THEN 'negative_amount' END], x -> x IS NOT NULL) AS quarantine_reasons FROM q
 )
-SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current FROM r;
+SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current,
+  -- The SCD2 history columns mdl adds on a first build (scd_id = md5 of key and validity start).
+  md5(CAST(list_value(CAST(transaction_key AS VARCHAR), CAST(valid_from AS VARCHAR)) AS VARCHAR)) AS scd_id, valid_from AS snapshot_updated_at,
+  now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM r;
 
 CREATE OR REPLACE TABLE silver.claims AS
 WITH l AS (
   SELECT * FROM bronze.claims QUALIFY row_number() OVER (PARTITION BY datasource, ClaimID ORDER BY try_cast(ModifiedDate AS TIMESTAMP) DESC, _load_id DESC) = 1
 ), s AS (
   SELECT ClaimID || '-' || datasource AS claim_key, ClaimID AS claim_id, datasource, TransactionID AS transaction_id,
-    PatientID AS patient_id, try_cast(ServiceDate AS DATE) AS service_date, try_cast(ClaimDate AS DATE) AS claim_date, PayorID AS payor_id,
+    CASE WHEN lower(trim(TransactionID)) IN ('null', '') THEN NULL ELSE trim(TransactionID) END || '-' || datasource AS transaction_key,
+    PatientID AS patient_id,
+    CASE WHEN lower(trim(PatientID)) IN ('null', '') THEN NULL ELSE trim(PatientID) END || '-' || datasource AS patient_key,
+    CASE WHEN lower(trim(EncounterID)) IN ('null', '') THEN NULL ELSE trim(EncounterID) END || '-' || datasource AS encounter_key,
+    CASE WHEN lower(trim(ProviderID)) IN ('null', '') THEN NULL ELSE trim(ProviderID) END || '-' || datasource AS provider_key,
+    CASE WHEN lower(trim(DeptID)) IN ('null', '') THEN NULL ELSE trim(DeptID) END || '-' || datasource AS dept_key,
+    try_cast(ServiceDate AS DATE) AS service_date, try_cast(ClaimDate AS DATE) AS claim_date, PayorID AS payor_id,
     try_cast(ClaimAmount AS DECIMAL(14, 2)) AS claim_amount, try_cast(PaidAmount AS DECIMAL(14, 2)) AS paid_amount,
-    ClaimStatus AS claim_status, PayorType AS payor_type, try_cast(ModifiedDate AS TIMESTAMP) AS modified_date
+    ClaimStatus AS claim_status, PayorType AS payor_type, try_cast(Deductible AS DECIMAL(14, 2)) AS deductible,
+    try_cast(Coinsurance AS DECIMAL(14, 2)) AS coinsurance, try_cast(Copay AS DECIMAL(14, 2)) AS copay,
+    try_cast(InsertDate AS TIMESTAMP) AS insert_date, try_cast(ModifiedDate AS TIMESTAMP) AS modified_date
   FROM l
 ), q AS (
   SELECT *, list_filter([CASE WHEN claim_id IS NULL THEN 'missing_claim_id' END,
@@ -180,7 +212,10 @@ WITH l AS (
     CASE WHEN paid_amount > claim_amount THEN 'paid_exceeds_amount' END,
     CASE WHEN claim_amount < 0 OR paid_amount < 0 THEN 'negative_amount' END], x -> x IS NOT NULL) AS quarantine_reasons FROM s
 )
-SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current FROM q;
+SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_from, NULL::TIMESTAMP AS valid_to, true AS is_current,
+  -- The SCD2 history columns mdl adds on a first build (scd_id = md5 of key and validity start).
+  md5(CAST(list_value(CAST(claim_key AS VARCHAR), CAST(valid_from AS VARCHAR)) AS VARCHAR)) AS scd_id, valid_from AS snapshot_updated_at,
+  now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM q;
 
 -- Gold.
 CREATE OR REPLACE TABLE gold.dim_patient AS SELECT * EXCLUDE (quarantine_reasons, is_quarantined, valid_to, is_current) FROM silver.patients WHERE is_current AND NOT is_quarantined;

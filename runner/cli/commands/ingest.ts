@@ -51,6 +51,13 @@ function progressPrinter(io: CliIo): (e: IngestEvent) => void {
       case 'committed':
         io.stdout(`[${e.id}] committed ${e.rows.toLocaleString('en-US')} rows\n`);
         return;
+      case 'keys':
+        io.stdout(
+          e.columns.length === 0
+            ? `[${e.id}] no key columns known: source deletes cannot be detected for this table\n`
+            : `[${e.id}] key list (${e.columns.join(', ')}): ${(e.keys ?? 0).toLocaleString('en-US')} keys\n`,
+        );
+        return;
       case 'skipped':
         io.stdout(`[${e.id}] skipped: ${e.reason}\n`);
         return;
