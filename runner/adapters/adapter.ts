@@ -69,3 +69,27 @@ export const TEMP_MARKER = '__mdl_';
 
 /** The state of a relation that introspection did not find. */
 export const MISSING_RELATION: RelationState = { exists: false, columns: [] };
+
+/**
+ * Creates the schemas a run needs that introspection did not find, on one pooled connection
+ * (shared by every adapter: only the dialect's statement differs).
+ */
+export async function createMissingSchemas(
+  adapter: Pick<Adapter, 'pool' | 'dialect'>,
+  schemas: readonly { readonly catalog?: string; readonly schema: string }[],
+  known: Introspection,
+): Promise<void> {
+  const todo = new Map<string, { readonly catalog?: string; readonly schema: string }>();
+  for (const s of schemas) {
+    const key = schemaKey(s.catalog, s.schema);
+    if (!known.schemas.has(key)) todo.set(key, s);
+  }
+  if (todo.size === 0) return;
+  const conn = await adapter.pool.acquire();
+  try {
+    for (const s of todo.values())
+      await conn.execute(adapter.dialect.createSchemaIfNotExists(s.catalog, s.schema));
+  } finally {
+    adapter.pool.release(conn);
+  }
+}

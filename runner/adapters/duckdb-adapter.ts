@@ -11,6 +11,7 @@ import type { DuckDbTarget } from '../project/types.js';
 import {
   relationKey,
   schemaKey,
+  createMissingSchemas,
   TEMP_MARKER,
   type Adapter,
   type ExternalSourceOutcome,
@@ -147,23 +148,11 @@ class DuckDbAdapter implements Adapter {
     return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   }
 
-  async ensureSchemas(
+  ensureSchemas(
     schemas: readonly { readonly catalog?: string; readonly schema: string }[],
     known: Introspection,
   ): Promise<void> {
-    const todo = new Map<string, { catalog?: string; schema: string }>();
-    for (const s of schemas) {
-      const key = schemaKey(s.catalog, s.schema);
-      if (!known.schemas.has(key)) todo.set(key, s);
-    }
-    if (todo.size === 0) return;
-    const conn = await this.pool.acquire();
-    try {
-      for (const s of todo.values())
-        await conn.execute(this.dialect.createSchemaIfNotExists(s.catalog, s.schema));
-    } finally {
-      this.pool.release(conn);
-    }
+    return createMissingSchemas(this, schemas, known);
   }
 
   async createExternalSources(

@@ -9,6 +9,7 @@ import { MdlError } from '../errors/mdl-error.js';
 import type { ConfigValue, SparkTarget } from '../project/types.js';
 import {
   schemaKey,
+  createMissingSchemas,
   type Adapter,
   type ExternalSourceOutcome,
   type Introspection,
@@ -87,23 +88,11 @@ export abstract class SparkFamilyAdapter implements Adapter {
     return columnsFromDescribe(await conn.query(`DESCRIBE QUERY ${selectSql}`));
   }
 
-  async ensureSchemas(
+  ensureSchemas(
     schemas: readonly { readonly catalog?: string; readonly schema: string }[],
     known: Introspection,
   ): Promise<void> {
-    const todo = new Map<string, { catalog?: string; schema: string }>();
-    for (const s of schemas) {
-      const key = schemaKey(s.catalog, s.schema);
-      if (!known.schemas.has(key)) todo.set(key, s);
-    }
-    if (todo.size === 0) return;
-    const conn = await this.pool.acquire();
-    try {
-      for (const s of todo.values())
-        await conn.execute(this.dialect.createSchemaIfNotExists(s.catalog, s.schema));
-    } finally {
-      this.pool.release(conn);
-    }
+    return createMissingSchemas(this, schemas, known);
   }
 
   /** Resolves a source location for the engine; local paths are checked for data files first. */

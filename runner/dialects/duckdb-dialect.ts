@@ -1,5 +1,9 @@
 import type { RelationName } from '../compiler/manifest.js';
+import { keyMatch, mergeIntoSql } from './merge-sql.js';
 import type { Dialect, DialectCapabilities } from './dialect.js';
+
+/** NULL-safe key equality in MERGE/DELETE conditions (unparenthesised, as in the golden SQL). */
+const keyEq = (a: string, b: string): string => `${a} IS NOT DISTINCT FROM ${b}`;
 
 const capabilities: DialectCapabilities = {
   catalogs: true,
@@ -124,26 +128,10 @@ export const duckdbDialect: Dialect = {
     return `INSERT INTO ${this.relation(rel)} (${cols})\nSELECT ${cols} FROM (\n${selectSql}\n) AS __mdl_src`;
   },
   mergeInto(target, source, keys, updateColumns, insertColumns) {
-    const q = (c: string): string => this.quoteIdentifier(c);
-    const on = keys.map((k) => `t.${q(k)} IS NOT DISTINCT FROM s.${q(k)}`).join(' AND ');
-    const lines = [
-      `MERGE INTO ${this.relation(target)} AS t`,
-      `USING ${this.relation(source)} AS s`,
-      `ON ${on}`,
-    ];
-    if (updateColumns.length > 0) {
-      lines.push(
-        `WHEN MATCHED THEN UPDATE SET ${updateColumns.map((c) => `${q(c)} = s.${q(c)}`).join(', ')}`,
-      );
-    }
-    lines.push(
-      `WHEN NOT MATCHED THEN INSERT (${insertColumns.map(q).join(', ')}) VALUES (${insertColumns.map((c) => `s.${q(c)}`).join(', ')})`,
-    );
-    return lines.join('\n');
+    return mergeIntoSql(this, keyEq, target, source, keys, updateColumns, insertColumns);
   },
   deleteMatchingKeys(target, source, keys) {
-    const q = (c: string): string => this.quoteIdentifier(c);
-    const on = keys.map((k) => `t.${q(k)} IS NOT DISTINCT FROM s.${q(k)}`).join(' AND ');
+    const on = keyMatch(this, keys, keyEq);
     return `DELETE FROM ${this.relation(target)} AS t\nWHERE EXISTS (SELECT 1 FROM ${this.relation(source)} AS s WHERE ${on})`;
   },
   deleteAll(rel) {

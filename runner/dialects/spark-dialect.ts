@@ -1,8 +1,12 @@
 import type { RelationName } from '../compiler/manifest.js';
+import { keyMatch, mergeIntoSql } from './merge-sql.js';
 import { MdlError } from '../errors/mdl-error.js';
 import type { ColumnDef, Dialect, DialectCapabilities } from './dialect.js';
 import { csvViewDirective } from './spark-csv.js';
 import type { TableDdlOptions } from './table-options.js';
+
+/** NULL-safe key equality in MERGE conditions (unparenthesised, as in the golden SQL). */
+const keyEq = (a: string, b: string): string => `${a} <=> ${b}`;
 
 const capabilities: DialectCapabilities = {
   catalogs: false,
@@ -203,27 +207,11 @@ export const sparkDialect: SparkDialect = {
     return `INSERT INTO ${this.relation(rel)}\nREPLACE WHERE ${predicate}\nSELECT ${cols} FROM (\n${selectSql}\n) AS __mdl_src`;
   },
   mergeInto(target, source, keys, updateColumns, insertColumns) {
-    const q = (c: string): string => this.quoteIdentifier(c);
-    const on = keys.map((k) => `t.${q(k)} <=> s.${q(k)}`).join(' AND ');
-    const lines = [
-      `MERGE INTO ${this.relation(target)} AS t`,
-      `USING ${this.relation(source)} AS s`,
-      `ON ${on}`,
-    ];
-    if (updateColumns.length > 0) {
-      lines.push(
-        `WHEN MATCHED THEN UPDATE SET ${updateColumns.map((c) => `${q(c)} = s.${q(c)}`).join(', ')}`,
-      );
-    }
-    lines.push(
-      `WHEN NOT MATCHED THEN INSERT (${insertColumns.map(q).join(', ')}) VALUES (${insertColumns.map((c) => `s.${q(c)}`).join(', ')})`,
-    );
-    return lines.join('\n');
+    return mergeIntoSql(this, keyEq, target, source, keys, updateColumns, insertColumns);
   },
   deleteMatchingKeys(target, source, keys) {
     // Delta's DELETE has no correlated subqueries; a delete-only MERGE allows several matches.
-    const q = (c: string): string => this.quoteIdentifier(c);
-    const on = keys.map((k) => `t.${q(k)} <=> s.${q(k)}`).join(' AND ');
+    const on = keyMatch(this, keys, keyEq);
     return `MERGE INTO ${this.relation(target)} AS t\nUSING ${this.relation(source)} AS s\nON ${on}\nWHEN MATCHED THEN DELETE`;
   },
   deleteAll(rel) {
