@@ -100,6 +100,7 @@ async function buildRelation(
   const observe = {
     signal,
     node: node.uniqueId,
+    redact: phiColumns(node),
     onStep: (step: { readonly label: string }, ms: number) =>
       ctx.log({
         event: 'step',
@@ -247,4 +248,13 @@ export async function executeNode(
     signal.removeEventListener('abort', onAbort);
     ctx.adapter.pool.release(conn);
   }
+}
+
+/** Lower-cased names of the node's columns tagged `meta: {phi: true}` in YAML. */
+function phiColumns(node: ExecutableNode): ReadonlySet<string> {
+  return new Set(
+    Object.values(node.columns)
+      .filter((c) => c.meta.phi === true)
+      .map((c) => c.name.toLowerCase()),
+  );
 }

@@ -19,14 +19,18 @@ function keyText(v: unknown): string {
       : '?';
 }
 
-/** Renders the key values returned by a `check` step (identifiers only: key columns are all it selects). */
-function describeKeys(rows: readonly Row[]): string {
+/**
+ * Renders the key values returned by a `check` step (key columns are all it selects). Key columns
+ * tagged `meta: {phi: true}` (an MRN, a member id) are shown as `<phi>`: the message reaches logs
+ * and run_results.json.
+ */
+function describeKeys(rows: readonly Row[], redact: ReadonlySet<string>): string {
   return rows
     .slice(0, MAX_REPORTED_KEYS)
     .map((r) => {
       const parts = Object.entries(r)
         .filter(([k]) => k !== '__mdl_count')
-        .map(([k, v]) => `${k}=${keyText(v)}`);
+        .map(([k, v]) => `${k}=${redact.has(k.toLowerCase()) ? '<phi>' : keyText(v)}`);
       const n = r.__mdl_count;
       return `(${parts.join(', ')})${n === undefined ? '' : ` ×${keyText(n)}`}`;
     })
@@ -47,6 +51,8 @@ export async function runPlan(
     readonly signal?: AbortSignal;
     readonly node?: string;
     readonly onStep?: StepObserver;
+    /** Lower-cased column names whose values must not appear in messages (PHI). */
+    readonly redact?: ReadonlySet<string>;
   } = {},
 ): Promise<number | undefined> {
   const qo = opts.signal === undefined ? {} : { signal: opts.signal };
@@ -70,7 +76,7 @@ export async function runPlan(
           };
           throw new MdlError(
             fw.code,
-            `${fw.message}: ${describeKeys(found)}${found.length >= MAX_REPORTED_KEYS ? ' (first 10 shown)' : ''}`,
+            `${fw.message}: ${describeKeys(found, opts.redact ?? new Set())}${found.length >= MAX_REPORTED_KEYS ? ' (first 10 shown)' : ''}`,
             {
               ...(opts.node === undefined ? {} : { node: opts.node }),
               hint:

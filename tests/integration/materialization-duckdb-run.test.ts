@@ -204,6 +204,20 @@ describe('incremental', () => {
     expect(await h.tempRelations()).toEqual([]);
   });
 
+  it('duplicate keys tagged meta.phi are redacted in the message', async () => {
+    await seedSrc();
+    await h.sql("INSERT INTO raw.src VALUES (7, 'x', 5), (7, 'y', 5)");
+    const base = inc('merge');
+    const phiKeyed = {
+      ...base,
+      columns: { id: { name: 'id', description: '', meta: { phi: true }, tags: [] } },
+    };
+    const res = (await h.run([phiKeyed], 'run')).get('model.t.inc')!;
+    expect(res.errorCode).toBe('E_DUPLICATE_KEYS');
+    expect(res.message).toContain('id=<phi>');
+    expect(res.message).not.toContain('id=7');
+  });
+
   it('on_schema_change: fail names the columns; append_new_columns and sync_all_columns evolve the table', async () => {
     await seedSrc();
     await h.run([inc('merge')], 'run');
