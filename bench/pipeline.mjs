@@ -32,7 +32,13 @@ if (process.argv[2] === '--run-sql') {
     .filter((s) => s !== '');
   let failing = -1;
   for (const s of statements) {
+    const t0 = performance.now();
     const r = await con.runAndReadAll(s);
+    // MDL_BENCH_TRACE=1: time per statement on stderr (first line of the statement only).
+    if (process.env.MDL_BENCH_TRACE === '1')
+      process.stderr.write(
+        `${(performance.now() - t0).toFixed(0)} ms  ${s.split('\n')[0].slice(0, 60)}\n`,
+      );
     if (/failing_rows\s*$/.test(s)) failing = Number(r.getRows()[0][0]);
   }
   process.stdout.write(`failing_rows=${failing}\n`);
@@ -50,6 +56,13 @@ const { values: opts } = parseArgs({
 const scales = opts.scale.split(',').map(Number);
 const repeat = Math.max(1, Number(opts.repeat));
 
+/** Median of a non-empty list. */
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
 /** Runs a command under /usr/bin/time -v; returns wall seconds and peak RSS in MiB. */
 function timed(cmd, args, cwd) {
   const t = process.hrtime.bigint();
@@ -64,7 +77,11 @@ function timed(cmd, args, cwd) {
     process.exit(1);
   }
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
-  return { secs, rss, out: r.stdout };
+  // CPU seconds (user + system): less sensitive than wall time to other load on a shared machine.
+  const cpu =
+    Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? 0) +
+    Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? 0);
+  return { secs, rss, cpu, out: r.stdout };
 }
 
 const node = process.execPath;
@@ -97,28 +114,43 @@ for (const scale of scales) {
   fs.copyFileSync(wh, pristine);
 
   let best = { mdl: Infinity, script: Infinity, mdlRss: 0, scriptRss: 0 };
+  const runs = [];
   for (let i = 0; i < repeat; i++) {
-    fs.copyFileSync(pristine, wh);
-    fs.rmSync(`${wh}.wal`, { force: true });
-    const seed = timed(node, mdl('seed'), dir);
-    const build = timed(node, mdl('build'), dir);
+    const runMdl = () => {
+      fs.copyFileSync(pristine, wh);
+      fs.rmSync(`${wh}.wal`, { force: true });
+      return [timed(node, mdl('seed'), dir), timed(node, mdl('build'), dir)];
+    };
+    const runScript = () => {
+      const base = path.join(dir, 'baseline.duckdb');
+      fs.rmSync(base, { force: true });
+      fs.rmSync(`${base}.wal`, { force: true });
+      return timed(
+        node,
+        [
+          fileURLToPath(import.meta.url),
+          '--run-sql',
+          base,
+          path.join(root, 'bench', 'pipeline.sql'),
+          path.join(dir, 'data', 'bronze'),
+        ],
+        dir,
+      );
+    };
+    // Alternate which side runs first, so drift in the machine's load does not favour one side.
+    let seed, build, s;
+    if (i % 2 === 0) {
+      [seed, build] = runMdl();
+      s = runScript();
+    } else {
+      s = runScript();
+      [seed, build] = runMdl();
+    }
     const m = seed.secs + build.secs;
-    const base = path.join(dir, 'baseline.duckdb');
-    fs.rmSync(base, { force: true });
-    fs.rmSync(`${base}.wal`, { force: true });
-    const s = timed(
-      node,
-      [
-        fileURLToPath(import.meta.url),
-        '--run-sql',
-        base,
-        path.join(root, 'bench', 'pipeline.sql'),
-        path.join(dir, 'data', 'bronze'),
-      ],
-      dir,
-    );
+    const mCpu = seed.cpu + build.cpu;
+    runs.push({ mdl: m, script: s.secs, mdlCpu: mCpu, scriptCpu: s.cpu });
     process.stdout.write(
-      `run ${i + 1}: mdl seed+build ${m.toFixed(1)}s (RSS ${Math.max(seed.rss, build.rss).toFixed(0)} MiB) · script ${s.secs.toFixed(1)}s (RSS ${s.rss.toFixed(0)} MiB, ${s.out.trim()})\n`,
+      `run ${i + 1}: mdl seed+build ${m.toFixed(1)}s, CPU ${mCpu.toFixed(1)}s (RSS ${Math.max(seed.rss, build.rss).toFixed(0)} MiB) · script ${s.secs.toFixed(1)}s, CPU ${s.cpu.toFixed(1)}s (RSS ${s.rss.toFixed(0)} MiB, ${s.out.trim()})\n`,
     );
     best = {
       mdl: Math.min(best.mdl, m),
@@ -129,6 +161,10 @@ for (const scale of scales) {
   }
   const ratio = best.mdl / best.script;
   results.push({ scale, ...best, ratio });
+  const med = (k) => median(runs.map((r) => r[k]));
+  process.stdout.write(
+    `median of per-run ratios ${median(runs.map((r) => r.mdl / r.script)).toFixed(2)}×; medians over ${runs.length} runs: mdl ${med('mdl').toFixed(1)}s vs script ${med('script').toFixed(1)}s (wall ratio ${(med('mdl') / med('script')).toFixed(2)}×); CPU mdl ${med('mdlCpu').toFixed(1)}s vs script ${med('scriptCpu').toFixed(1)}s (CPU ratio ${(med('mdlCpu') / med('scriptCpu')).toFixed(2)}×)\n`,
+  );
   process.stdout.write(
     `ratio mdl/script = ${ratio.toFixed(2)}× (budget 1.15×: ${ratio <= 1.15 ? 'within' : 'OVER'}); peak RSS mdl ${(best.mdlRss / 1024).toFixed(2)} GiB (budget 8 GiB: ${best.mdlRss < 8192 ? 'within' : 'OVER'})\n`,
   );

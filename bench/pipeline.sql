@@ -13,6 +13,13 @@ CREATE OR REPLACE VIEW bronze.hosa_encounters AS SELECT * FROM read_parquet('__B
 CREATE OR REPLACE VIEW bronze.hosb_encounters AS SELECT * FROM read_parquet('__BRONZE__/hosb/encounters/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
 CREATE OR REPLACE VIEW bronze.hosa_transactions AS SELECT * FROM read_parquet('__BRONZE__/hosa/transactions/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
 CREATE OR REPLACE VIEW bronze.hosb_transactions AS SELECT * FROM read_parquet('__BRONZE__/hosb/transactions/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
+-- Full source key lists landed with every load: a key missing from the newest list was deleted.
+CREATE OR REPLACE VIEW bronze.hosa_patients_keys AS SELECT * FROM read_parquet('__BRONZE__/hosa/patients/_keys/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
+CREATE OR REPLACE VIEW bronze.hosa_encounters_keys AS SELECT * FROM read_parquet('__BRONZE__/hosa/encounters/_keys/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
+CREATE OR REPLACE VIEW bronze.hosa_transactions_keys AS SELECT * FROM read_parquet('__BRONZE__/hosa/transactions/_keys/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
+CREATE OR REPLACE VIEW bronze.hosb_patients_keys AS SELECT * FROM read_parquet('__BRONZE__/hosb/patients/_keys/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
+CREATE OR REPLACE VIEW bronze.hosb_encounters_keys AS SELECT * FROM read_parquet('__BRONZE__/hosb/encounters/_keys/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
+CREATE OR REPLACE VIEW bronze.hosb_transactions_keys AS SELECT * FROM read_parquet('__BRONZE__/hosb/transactions/_keys/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
 CREATE OR REPLACE VIEW bronze.claims AS SELECT * FROM read_parquet('__BRONZE__/claims/claims/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
 CREATE OR REPLACE VIEW bronze.cpt_codes AS SELECT * FROM read_parquet('__BRONZE__/cpt/cpt_codes/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
 CREATE OR REPLACE VIEW bronze.icd_codes AS SELECT * FROM read_parquet('__BRONZE__/icd/icd_codes/load_id=*/*.parquet', union_by_name = true, hive_partitioning = true);
@@ -75,7 +82,7 @@ WITH b AS (
   UNION ALL BY NAME
   SELECT * FROM bronze.hosb_departments WHERE _load_id = (SELECT max(_load_id) FROM bronze.hosb_departments)
 ), s AS (
-  SELECT DeptID || '-' || datasource AS dept_key, DeptID AS dept_id, datasource, Name AS department_name FROM b
+  SELECT DeptID || '-' || datasource AS dept_key, DeptID AS dept_id, datasource, Name AS department_name, _load_id AS load_id FROM b
   QUALIFY row_number() OVER (PARTITION BY datasource, DeptID ORDER BY Name) = 1
 ), q AS (
   SELECT *, list_filter([CASE WHEN dept_id IS NULL THEN 'missing_dept_id' END,
@@ -110,9 +117,9 @@ CREATE OR REPLACE TABLE silver.patients AS
 WITH b AS (
   SELECT PatientID AS patient_id, FirstName AS first_name, LastName AS last_name, MiddleName AS middle_name, SSN AS ssn,
     PhoneNumber AS phone_number, Gender AS gender, DOB AS dob, Address AS address, ModifiedDate AS modified_date, datasource, _load_id
-  FROM bronze.hosa_patients
+  FROM bronze.hosa_patients AS b WHERE EXISTS (SELECT 1 FROM bronze.hosa_patients_keys AS k WHERE k._load_id = (SELECT max(_load_id) FROM bronze.hosa_patients_keys) AND k.PatientID IS NOT DISTINCT FROM b.PatientID)
   UNION ALL
-  SELECT ID, F_Name, L_Name, M_Name, SSN, PhoneNumber, Gender, DOB, Address, Updated_Date, datasource, _load_id FROM bronze.hosb_patients
+  SELECT ID, F_Name, L_Name, M_Name, SSN, PhoneNumber, Gender, DOB, Address, Updated_Date, datasource, _load_id FROM bronze.hosb_patients AS b WHERE EXISTS (SELECT 1 FROM bronze.hosb_patients_keys AS k WHERE k._load_id = (SELECT max(_load_id) FROM bronze.hosb_patients_keys) AND k.ID IS NOT DISTINCT FROM b.ID)
 ), s AS (
   SELECT patient_id || '-' || datasource AS patient_key, * EXCLUDE (_load_id) FROM b
   QUALIFY row_number() OVER (PARTITION BY datasource, patient_id ORDER BY modified_date DESC, _load_id DESC) = 1
@@ -128,7 +135,8 @@ SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_
 
 CREATE OR REPLACE TABLE silver.encounters AS
 WITH b AS (
-  SELECT * FROM bronze.hosa_encounters UNION ALL BY NAME SELECT * FROM bronze.hosb_encounters
+  SELECT * FROM bronze.hosa_encounters AS b WHERE EXISTS (SELECT 1 FROM bronze.hosa_encounters_keys AS k WHERE k._load_id = (SELECT max(_load_id) FROM bronze.hosa_encounters_keys) AND k.EncounterID IS NOT DISTINCT FROM b.EncounterID)
+  UNION ALL BY NAME SELECT * FROM bronze.hosb_encounters AS b WHERE EXISTS (SELECT 1 FROM bronze.hosb_encounters_keys AS k WHERE k._load_id = (SELECT max(_load_id) FROM bronze.hosb_encounters_keys) AND k.EncounterID IS NOT DISTINCT FROM b.EncounterID)
 ), l AS (
   SELECT * FROM b QUALIFY row_number() OVER (PARTITION BY datasource, EncounterID ORDER BY ModifiedDate DESC, _load_id DESC) = 1
 ), s AS (
@@ -138,7 +146,7 @@ WITH b AS (
     CAST(l.ProcedureCode AS VARCHAR) AS procedure_code, l.InsertedDate AS inserted_date, l.ModifiedDate AS modified_date
   FROM l
 ), j AS (
-  SELECT s.* EXCLUDE (pid), CASE WHEN s.pid IS NULL THEN NULL ELSE p.patient_key IS NOT NULL END AS patient_found
+  SELECT s.* EXCLUDE (pid), s.pid || '-' || s.datasource AS patient_key, CASE WHEN s.pid IS NULL THEN NULL ELSE p.patient_key IS NOT NULL END AS patient_found
   FROM s LEFT JOIN silver.patients p ON p.patient_key = s.pid || '-' || s.datasource
 ), q AS (
   SELECT *, list_filter([CASE WHEN encounter_id IS NULL THEN 'missing_encounter_id' END,
@@ -153,7 +161,8 @@ SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_
 
 CREATE OR REPLACE TABLE silver.transactions AS
 WITH b AS (
-  SELECT * FROM bronze.hosa_transactions UNION ALL BY NAME SELECT * FROM bronze.hosb_transactions
+  SELECT * FROM bronze.hosa_transactions AS b WHERE EXISTS (SELECT 1 FROM bronze.hosa_transactions_keys AS k WHERE k._load_id = (SELECT max(_load_id) FROM bronze.hosa_transactions_keys) AND k.TransactionID IS NOT DISTINCT FROM b.TransactionID)
+  UNION ALL BY NAME SELECT * FROM bronze.hosb_transactions AS b WHERE EXISTS (SELECT 1 FROM bronze.hosb_transactions_keys AS k WHERE k._load_id = (SELECT max(_load_id) FROM bronze.hosb_transactions_keys) AND k.TransactionID IS NOT DISTINCT FROM b.TransactionID)
 ), l AS (
   SELECT * FROM b QUALIFY row_number() OVER (PARTITION BY datasource, TransactionID ORDER BY ModifiedDate DESC, _load_id DESC) = 1
 ), q AS (
@@ -218,11 +227,11 @@ SELECT *, len(quarantine_reasons) > 0 AS is_quarantined, modified_date AS valid_
   now()::TIMESTAMP AS inserted_at, now()::TIMESTAMP AS modified_at FROM q;
 
 -- Gold.
-CREATE OR REPLACE TABLE gold.dim_patient AS SELECT * EXCLUDE (quarantine_reasons, is_quarantined, valid_to, is_current) FROM silver.patients WHERE is_current AND NOT is_quarantined;
-CREATE OR REPLACE TABLE gold.dim_provider AS SELECT * EXCLUDE (quarantine_reasons, is_quarantined, valid_to, is_current) FROM silver.providers WHERE is_current AND NOT is_quarantined;
+CREATE OR REPLACE TABLE gold.dim_patient AS SELECT patient_key, patient_id, datasource, first_name, last_name, middle_name, ssn, phone_number, gender, dob, address, valid_from AS current_since FROM silver.patients WHERE is_current AND NOT is_quarantined;
+CREATE OR REPLACE TABLE gold.dim_provider AS SELECT provider_key, provider_id, datasource, first_name, last_name, specialization, dept_key, npi, valid_from AS current_since FROM silver.providers WHERE is_current AND NOT is_quarantined;
 CREATE OR REPLACE TABLE gold.dim_department AS SELECT dept_key, dept_id, datasource, department_name FROM silver.departments WHERE is_current AND NOT is_quarantined;
-CREATE OR REPLACE TABLE gold.dim_cpt_code AS SELECT cpt_code, category, description, code_status FROM silver.cpt_codes WHERE is_current AND NOT is_quarantined;
-CREATE OR REPLACE TABLE gold.dim_icd_code AS SELECT icd_code, icd_code_type, description FROM silver.icd_codes WHERE is_current AND NOT is_quarantined;
+CREATE OR REPLACE TABLE gold.dim_cpt_code AS SELECT cpt_code, category, description, code_status, valid_from AS current_since FROM silver.cpt_codes WHERE is_current AND NOT is_quarantined;
+CREATE OR REPLACE TABLE gold.dim_icd_code AS SELECT icd_code, icd_code_type, description, valid_from AS current_since FROM silver.icd_codes WHERE is_current AND NOT is_quarantined;
 CREATE OR REPLACE TABLE gold.dim_npi AS SELECT npi, first_name, last_name, position, organisation_name, last_updated FROM silver.npi WHERE is_current AND NOT is_quarantined;
 CREATE OR REPLACE TABLE gold.dim_payor AS SELECT * FROM silver.payors;
 CREATE OR REPLACE TABLE gold.fact_transactions AS
@@ -284,6 +293,17 @@ SELECT
   (SELECT count(*) FROM (SELECT encounter_key FROM silver.encounters WHERE is_current GROUP BY 1 HAVING count(*) > 1)) +
   (SELECT count(*) FROM (SELECT transaction_key FROM silver.transactions WHERE is_current GROUP BY 1 HAVING count(*) > 1)) +
   (SELECT count(*) FROM (SELECT claim_key FROM silver.claims WHERE is_current GROUP BY 1 HAVING count(*) > 1)) +
+  (SELECT count(*) FROM silver.patients a JOIN silver.patients b ON a.patient_key = b.patient_key AND a.scd_id <> b.scd_id AND a.valid_from < coalesce(b.valid_to, TIMESTAMP '9999-12-31') AND b.valid_from < coalesce(a.valid_to, TIMESTAMP '9999-12-31')) +
+  (SELECT count(*) FROM silver.encounters a JOIN silver.encounters b ON a.encounter_key = b.encounter_key AND a.scd_id <> b.scd_id AND a.valid_from < coalesce(b.valid_to, TIMESTAMP '9999-12-31') AND b.valid_from < coalesce(a.valid_to, TIMESTAMP '9999-12-31')) +
+  (SELECT count(*) FROM silver.transactions a JOIN silver.transactions b ON a.transaction_key = b.transaction_key AND a.scd_id <> b.scd_id AND a.valid_from < coalesce(b.valid_to, TIMESTAMP '9999-12-31') AND b.valid_from < coalesce(a.valid_to, TIMESTAMP '9999-12-31')) +
+  (SELECT count(*) FROM silver.claims a JOIN silver.claims b ON a.claim_key = b.claim_key AND a.scd_id <> b.scd_id AND a.valid_from < coalesce(b.valid_to, TIMESTAMP '9999-12-31') AND b.valid_from < coalesce(a.valid_to, TIMESTAMP '9999-12-31')) +
+  (SELECT count(*) FROM silver.providers a JOIN silver.providers b ON a.provider_key = b.provider_key AND a.scd_id <> b.scd_id AND a.valid_from < coalesce(b.valid_to, TIMESTAMP '9999-12-31') AND b.valid_from < coalesce(a.valid_to, TIMESTAMP '9999-12-31')) +
+  (SELECT count(*) FROM silver.cpt_codes a JOIN silver.cpt_codes b ON a.cpt_code = b.cpt_code AND a.scd_id <> b.scd_id AND a.valid_from < coalesce(b.valid_to, TIMESTAMP '9999-12-31') AND b.valid_from < coalesce(a.valid_to, TIMESTAMP '9999-12-31')) +
+  (SELECT count(*) FROM (SELECT provider_key FROM silver.providers WHERE is_current GROUP BY 1 HAVING count(*) > 1)) +
+  (SELECT count(*) FROM (SELECT dept_key FROM silver.departments WHERE is_current GROUP BY 1 HAVING count(*) > 1)) +
+  (SELECT count(*) FROM (SELECT cpt_code FROM silver.cpt_codes WHERE is_current GROUP BY 1 HAVING count(*) > 1)) +
+  (SELECT count(*) FROM (SELECT icd_code FROM silver.icd_codes WHERE is_current GROUP BY 1 HAVING count(*) > 1)) +
+  (SELECT count(*) FROM (SELECT npi_text FROM silver.npi WHERE is_current GROUP BY 1 HAVING count(*) > 1)) +
   (SELECT count(*) FROM silver.transactions WHERE datasource NOT IN ('hos-a', 'hos-b')) +
   (SELECT count(*) FROM silver.claims WHERE datasource NOT IN ('hos-a', 'hos-b')) +
   (SELECT count(*) FROM silver.patients WHERE is_quarantined IS NULL) +

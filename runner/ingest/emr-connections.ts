@@ -5,6 +5,7 @@
  */
 import { parseDocument } from 'yaml';
 import { MdlError } from '../errors/mdl-error.js';
+import { envSecretVariable } from '../secrets/env-provider.js';
 import { isSqlIdentifier } from './identifiers.js';
 
 /** A credential reference: read from an environment variable or a named secret. */
@@ -47,7 +48,20 @@ export type SecretResolver = (name: string) => string | undefined;
 export function envSecretResolver(
   env: Readonly<Record<string, string | undefined>>,
 ): SecretResolver {
-  return (name) => env[`MDL_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+  return (name) => env[envSecretVariable(name)];
+}
+
+/** Names of the `secret('…')` credentials the given connections use (to resolve up front). */
+export function connectionSecretNames(
+  connections: Readonly<Record<string, EmrSourceConfig>>,
+): readonly string[] {
+  const names = new Set<string>();
+  for (const cfg of Object.values(connections)) {
+    if (cfg.client === 'sqlite') continue;
+    for (const ref of [cfg.user, cfg.password])
+      if (typeof ref === 'object' && ref.kind === 'secret') names.add(ref.name);
+  }
+  return [...names];
 }
 
 const REF = /^\s*(?:\{\{\s*)?(env_var|secret)\(\s*['"]([A-Za-z0-9_.-]+)['"]\s*\)(?:\s*\}\})?\s*$/;
@@ -67,7 +81,16 @@ export function resolveCredential(
   where: string,
 ): string {
   if (typeof ref === 'string') return ref;
-  const value = ref.kind === 'env_var' ? env[ref.name] : secrets(ref.name);
+  let value: string | undefined;
+  try {
+    value = ref.kind === 'env_var' ? env[ref.name] : secrets(ref.name);
+  } catch (err) {
+    // A provider error (e.g. Key Vault 403) names the secret; add which connection needed it.
+    if (!(err instanceof MdlError)) throw err;
+    throw new MdlError(err.code, `${where}: ${err.message}`, {
+      ...(err.hint === undefined ? {} : { hint: err.hint }),
+    });
+  }
   if (value === undefined)
     throw new MdlError(
       ref.kind === 'env_var' ? 'E_ENV_VAR' : 'E_SECRET',
@@ -76,7 +99,7 @@ export function resolveCredential(
         hint:
           ref.kind === 'env_var'
             ? `export ${ref.name}=… before running`
-            : `provide the secret '${ref.name}' (locally: MDL_SECRET_${ref.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')})`,
+            : `provide the secret '${ref.name}' (locally: ${envSecretVariable(ref.name)})`,
       },
     );
   return value;

@@ -9,8 +9,11 @@ import { openAdapter } from '../adapters/open-adapter.js';
 import { MdlError } from '../errors/mdl-error.js';
 import type { Target } from '../project/types.js';
 import { AuditLog } from './audit-log.js';
-import type { SecretResolver } from './emr-connections.js';
-import { envSecretResolver, parseEmrConnections } from './emr-connections.js';
+import type { EmrSourceConfig, SecretResolver } from './emr-connections.js';
+import { connectionSecretNames, parseEmrConnections } from './emr-connections.js';
+import { prefetchSecrets, sharedSecretProvider } from '../secrets/resolver.js';
+import { envSecretVariable } from '../secrets/env-provider.js';
+import { createEnvSecretProvider } from '../secrets/env-provider.js';
 import { runEmrIngest } from './emr-ingest.js';
 import type { TableLoadResult } from './emr-load.js';
 import { DEFAULT_LOAD_OPTIONS } from './emr-load.js';
@@ -38,6 +41,10 @@ export interface RunIngestOptions {
   /** The warehouse target holding `audit.*`. */
   readonly target: Target;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Override for `secret('…')` lookups; by default they go through runner/secrets (the target's
+   * targets.yml `secrets:` provider: env MDL_SECRET_<NAME>, or Azure Key Vault).
+   */
   readonly secrets?: SecretResolver;
   readonly only?: readonly string[];
   readonly concurrency?: number;
@@ -85,7 +92,7 @@ async function fetchCodeSets(
       const v = secrets(name);
       if (v === undefined)
         throw new MdlError('E_SECRET', `secret('${name}') is not set`, {
-          hint: `provide it (locally: MDL_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')})`,
+          hint: `provide it (locally: ${envSecretVariable(name)})`,
         });
       return v;
     };
@@ -111,6 +118,30 @@ async function fetchCodeSets(
 export interface IngestSummary {
   readonly tables: readonly TableLoadResult[];
   readonly files: readonly LandingFileResult[];
+}
+
+/** WHO ICD API credentials (used only with `icdWhoRelease`). */
+const WHO_ICD_SECRETS = ['who-icd-client-id', 'who-icd-client-secret'];
+
+/**
+ * The run's secrets through the one resolver (runner/secrets): the secret() names this run can
+ * need are resolved up front; a failure surfaces only where that secret is used.
+ */
+async function defaultSecrets(
+  opts: RunIngestOptions,
+  connections: Readonly<Record<string, EmrSourceConfig>>,
+  landing: boolean,
+): Promise<SecretResolver> {
+  const cfg = opts.target.secrets;
+  const provider =
+    cfg === undefined || cfg.provider === 'env'
+      ? createEnvSecretProvider(opts.env)
+      : sharedSecretProvider(cfg);
+  const names = [
+    ...connectionSecretNames(connections),
+    ...(landing && opts.icdWhoRelease !== undefined ? WHO_ICD_SECRETS : []),
+  ];
+  return prefetchSecrets(provider, names);
 }
 
 function readRel(projectDir: string, rel: string): string {
@@ -143,6 +174,7 @@ export async function runIngest(opts: RunIngestOptions): Promise<IngestSummary> 
         INGEST_PATHS.connections,
       )
     : {};
+  const secrets = opts.secrets ?? (await defaultSecrets(opts, connections, landing));
   const adapter = await openAdapter(opts.target, 1);
   const conn = await adapter.pool.acquire();
   try {
@@ -166,12 +198,12 @@ export async function runIngest(opts: RunIngestOptions): Promise<IngestSummary> 
             only: opts.only ?? [],
             concurrency,
             env: opts.env,
-            secrets: opts.secrets ?? envSecretResolver(opts.env),
+            secrets,
             ...(opts.listener === undefined ? {} : { listener: opts.listener }),
           });
     const landingRoot = path.join(opts.projectDir, INGEST_PATHS.landing);
     if (landing)
-      await fetchCodeSets(opts, landingRoot, opts.secrets ?? envSecretResolver(opts.env));
+      await fetchCodeSets(opts, landingRoot, secrets);
     const files = landing
       ? await runLandingIngest({
           landingRoot,

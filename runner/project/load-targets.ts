@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Diagnostics } from '../errors/diagnostics.js';
 import { MdlError } from '../errors/mdl-error.js';
+import { readSecretsConfig } from '../secrets/secrets-config.js';
 import { isSecretRef, resolveConfigString } from './env-values.js';
 import type { ConfigValue, Target, TargetsConfig } from './types.js';
 import type { YamlData } from './yaml-data.js';
@@ -46,7 +47,8 @@ export function loadTargets(
     r.error('', 'expected a mapping with `default:` and `targets:`');
     return undefined;
   }
-  r.knownKeys('', root, ['default', 'targets']);
+  r.knownKeys('', root, ['default', 'targets', 'secrets']);
+  const secrets = readSecretsConfig(r, root.secrets, opts.env);
   const targetsMap = r.map('targets', root.targets);
   if (targetsMap === undefined) {
     r.error('targets', 'is required (a mapping of target name → settings)');
@@ -72,9 +74,15 @@ export function loadTargets(
     if (m === undefined) continue;
     const isSelected = name === selected;
     const t = readTarget(r, p, name, m, opts, isSelected);
-    if (t !== undefined) targets[name] = t;
+    // Every target carries the provider, so openAdapter/ingest resolve secret() the same way.
+    if (t !== undefined) targets[name] = secrets === undefined ? t : { ...t, secrets };
   }
-  return { defaultTarget, targets, file: data.file };
+  return {
+    defaultTarget,
+    targets,
+    file: data.file,
+    ...(secrets === undefined ? {} : { secrets }),
+  };
 }
 
 function readTarget(

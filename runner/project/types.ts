@@ -12,6 +12,14 @@ export interface SecretRef {
 /** A config value as written: plain, or a deferred secret reference. */
 export type ConfigValue = string | number | boolean | SecretRef;
 
+/**
+ * `secrets:` block of configs/targets.yml: where `secret('name')` values come from
+ * (runner/secrets/). Holds no secret itself, only the provider and vault URL.
+ */
+export type SecretsConfig =
+  | { readonly provider: 'env' }
+  | { readonly provider: 'azure-key-vault'; readonly vaultUrl: string };
+
 /** Connection target for the DuckDB embedded default. */
 export interface DuckDbTarget {
   readonly type: 'duckdb';
@@ -29,6 +37,8 @@ export interface DuckDbTarget {
   readonly memoryLimit?: string;
   /** Extra DuckDB settings passed through (SET key = value). */
   readonly settings: Readonly<Record<string, string | number | boolean>>;
+  /** The project's secret provider (from targets.yml `secrets:`; absent = env). */
+  readonly secrets?: SecretsConfig;
 }
 
 /** Connection target for a Databricks SQL warehouse with Unity Catalog. */
@@ -47,6 +57,8 @@ export interface DatabricksTarget {
   readonly tenantId?: ConfigValue;
   /** Allow `CREATE CATALOG IF NOT EXISTS`. */
   readonly createCatalogs: boolean;
+  /** The project's secret provider (from targets.yml `secrets:`; absent = env). */
+  readonly secrets?: SecretsConfig;
 }
 
 /** Connection target for a self-hosted Spark Thrift Server with Delta Lake. */
@@ -62,6 +74,8 @@ export interface SparkTarget {
   readonly httpPath?: string;
   readonly schema: string;
   readonly threads: number;
+  /** The project's secret provider (from targets.yml `secrets:`; absent = env). */
+  readonly secrets?: SecretsConfig;
 }
 
 export type Target = DuckDbTarget | DatabricksTarget | SparkTarget;
@@ -73,6 +87,8 @@ export interface TargetsConfig {
   readonly targets: Readonly<Record<string, Target>>;
   /** Relative path of the file the targets came from (for messages). */
   readonly file: string;
+  /** `secrets:` block (absent = env provider). */
+  readonly secrets?: SecretsConfig;
 }
 
 /** A file with its content and a content hash (used for the compile cache). */
