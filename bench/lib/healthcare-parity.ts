@@ -7,7 +7,7 @@
  * the rows (wall-clock audit columns excluded). Differing columns are named; row values never leave
  * this module.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -192,8 +192,8 @@ export class HealthcareParityRun {
    * The silver and gold tables the project's manifest says a build materializes (models that are
    * not views/ephemeral, snapshots and seeds), as `schema.name`, sorted.
    */
-  expectedTables(): string[] {
-    const out = run(this.o.root, 'bin/mdl.mjs', [
+  async expectedTables(): Promise<string[]> {
+    const out = await run(this.o.root, 'bin/mdl.mjs', [
       'ls',
       '--output',
       'json',
@@ -222,11 +222,11 @@ export class HealthcareParityRun {
     const day = this.nextDay++;
     const gen = ['--out', path.join(this.dir, 'data', 'landing'), '--day', String(day)];
     if (day === 0) gen.push('--scale', String(this.o.scale), '--seed', String(this.o.seed));
-    run(this.o.root, 'dist/demo-generate.js', gen);
-    run(this.o.root, 'bin/mdl.mjs', ['ingest', '--project-dir', this.dir]);
+    await run(this.o.root, 'dist/demo-generate.js', gen);
+    await run(this.o.root, 'bin/mdl.mjs', ['ingest', '--project-dir', this.dir]);
     const extra = this.o.dataTests === false ? ['--exclude', 'resource_type:test'] : [];
-    const duck = build(this.o.root, this.dir, 'dev', extra);
-    const spark = build(this.o.root, this.dir, 'spark', extra);
+    const duck = await build(this.o.root, this.dir, 'dev', extra);
+    const spark = await build(this.o.root, this.dir, 'spark', extra);
     const tables = await this.compare();
     return { day, duck, spark, tables };
   }
@@ -333,41 +333,56 @@ function copyProject(o: ParityOptions, dir: string): void {
   );
 }
 
-/** Runs a node script of the repo; throws (with its output) when it fails. */
-function run(root: string, script: string, argv: readonly string[]): string {
-  const r = spawnSync(process.execPath, [path.join(root, script), ...argv], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
+/**
+ * Runs a node script and collects its output. Asynchronous on purpose: a build takes a minute on
+ * Spark, and blocking the event loop that long starves the vitest worker's RPC.
+ */
+function node(
+  argv: readonly string[],
+): Promise<{ status: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      resolve({
+        status,
+        out: Buffer.concat(out).toString('utf8'),
+        err: Buffer.concat(err).toString('utf8'),
+      }),
+    );
   });
-  if (r.status !== 0)
-    throw new Error(`${script} ${argv.join(' ')} failed:\n${r.stdout}${r.stderr}`);
-  return r.stdout;
 }
 
-function build(
+/** Runs a node script of the repo; throws (with its output) when it fails. */
+async function run(root: string, script: string, argv: readonly string[]): Promise<string> {
+  const r = await node([path.join(root, script), ...argv]);
+  if (r.status !== 0) throw new Error(`${script} ${argv.join(' ')} failed:\n${r.out}${r.err}`);
+  return r.out;
+}
+
+async function build(
   root: string,
   dir: string,
   target: 'dev' | 'spark',
   extra: readonly string[],
-): BuildRun {
+): Promise<BuildRun> {
   const t0 = performance.now();
-  const r = spawnSync(
-    process.execPath,
-    [
-      path.join(root, 'bin', 'mdl.mjs'),
-      'build',
-      '--project-dir',
-      dir,
-      '--target',
-      target,
-      ...extra,
-    ],
-    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-  );
+  const r = await node([
+    path.join(root, 'bin', 'mdl.mjs'),
+    'build',
+    '--project-dir',
+    dir,
+    '--target',
+    target,
+    ...extra,
+  ]);
   const ms = performance.now() - t0;
-  const out = `${r.stdout}`;
-  const summary = out.split('\n').find((l) => l.startsWith('Finished in')) ?? `exit ${r.status}`;
+  const summary = r.out.split('\n').find((l) => l.startsWith('Finished in')) ?? `exit ${r.status}`;
   const ok = r.status === 0;
-  const problems = ok ? '' : ((out + r.stderr).split('Problems:')[1] ?? `${r.stderr}`);
+  const problems = ok ? '' : ((r.out + r.err).split('Problems:')[1] ?? r.err);
   return { target, ms, ok, summary, problems };
 }

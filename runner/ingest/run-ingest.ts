@@ -12,8 +12,7 @@ import { AuditLog } from './audit-log.js';
 import type { EmrSourceConfig, SecretResolver } from './emr-connections.js';
 import { connectionSecretNames, parseEmrConnections } from './emr-connections.js';
 import { prefetchSecrets, sharedSecretProvider } from '../secrets/resolver.js';
-import { envSecretVariable } from '../secrets/env-provider.js';
-import { createEnvSecretProvider } from '../secrets/env-provider.js';
+import { createEnvSecretProvider, envSecretVariable } from '../secrets/env-provider.js';
 import { runEmrIngest } from './emr-ingest.js';
 import type { TableLoadResult } from './emr-load.js';
 import { DEFAULT_LOAD_OPTIONS } from './emr-load.js';
@@ -202,8 +201,7 @@ export async function runIngest(opts: RunIngestOptions): Promise<IngestSummary> 
             ...(opts.listener === undefined ? {} : { listener: opts.listener }),
           });
     const landingRoot = path.join(opts.projectDir, INGEST_PATHS.landing);
-    if (landing)
-      await fetchCodeSets(opts, landingRoot, secrets);
+    if (landing) await fetchCodeSets(opts, landingRoot, secrets);
     const files = landing
       ? await runLandingIngest({
           landingRoot,

@@ -137,8 +137,17 @@ export class KeyVaultClient implements SecretProvider {
     try {
       res = await this.request(url, token);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return { retry: true, reason: `network error ${code ?? (err as Error).message}` };
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      // A certificate problem will not fix itself: fail now instead of retrying.
+      if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))
+        throw new MdlError(
+          'E_SECRET',
+          `TLS verification of ${this.vault()} failed (${code}) reading secret('${name}')`,
+          {
+            hint: 'check secrets.vault_url: it must be the vault’s https://<name>.vault.azure.net',
+          },
+        );
+      return { retry: true, reason: `network error ${code}` };
     }
     const errorCode = keyVaultErrorCode(res.body);
     switch (true) {
@@ -236,7 +245,9 @@ export class KeyVaultClient implements SecretProvider {
           res.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+      );
       req.on('error', reject);
       req.end();
     });

@@ -117,11 +117,17 @@ export async function prefetchSecrets(
   const unique = [...new Set(names)];
   const settled = await Promise.allSettled(unique.map((n) => provider.get(n)));
   const values = new Map<string, string>();
-  const errors = new Map<string, unknown>();
+  const errors = new Map<string, Error>();
   settled.forEach((s, i) => {
     const name = unique[i] ?? '';
     if (s.status === 'fulfilled') values.set(name, s.value);
-    else errors.set(name, s.reason);
+    else
+      errors.set(
+        name,
+        s.reason instanceof Error
+          ? s.reason
+          : new MdlError('E_SECRET', `secret('${name}') could not be resolved`),
+      );
   });
   return (name) => {
     const v = values.get(name);
