@@ -263,7 +263,8 @@ export class HealthcareParityRun {
     }
   }
 
-  private async compare(): Promise<TableVerdict[]> {
+  /** Compares every silver and gold table of the DuckDB warehouse with its Spark twin. */
+  async compare(): Promise<TableVerdict[]> {
     const tables = await this.duckTables();
     return this.withDuck(async (duck) => {
       const verdicts: TableVerdict[] = [];
