@@ -1,5 +1,5 @@
 import type { RelationName } from '../compiler/manifest.js';
-import { keyMatch, mergeIntoSql } from './merge-sql.js';
+import { keyMatch, mergeIntoSql, snapshotMergeSql } from './merge-sql.js';
 import type { Dialect, DialectCapabilities } from './dialect.js';
 
 /** NULL-safe key equality in MERGE/DELETE conditions (unparenthesised, as in the golden SQL). */
@@ -78,17 +78,7 @@ export const duckdbDialect: Dialect = {
     return `ALTER TABLE ${this.relation(rel)} ADD COLUMN ${this.quoteIdentifier(column.name)} ${column.type}`;
   },
   snapshotMerge(target, stagedSourceSql, spec) {
-    const q = (c: string): string => this.quoteIdentifier(c);
-    const set = spec.closeSet.map((c) => `${q(c.column)} = ${c.expr}`).join(',\n  ');
-    const cols = spec.insert.map((c) => q(c.column)).join(', ');
-    const vals = spec.insert.map((c) => c.expr).join(',\n  ');
-    return [
-      `MERGE INTO ${this.relation(target)} AS t`,
-      `USING (\n${stagedSourceSql}\n) AS s`,
-      `ON t.${q(spec.scdIdColumn)} = s.${q(spec.mergeKeyColumn)} AND t.${q(spec.isCurrentColumn)}`,
-      `WHEN MATCHED THEN UPDATE SET\n  ${set}`,
-      `WHEN NOT MATCHED THEN INSERT (${cols})\nVALUES (\n  ${vals}\n)`,
-    ].join('\n');
+    return snapshotMergeSql(this, target, stagedSourceSql, spec);
   },
   arrayOfNonNull(exprs) {
     // list_filter over a typed list: an empty rule set still yields VARCHAR[] (not NULL).

@@ -1,4 +1,5 @@
 import type { RelationName } from '../compiler/manifest.js';
+import type { SnapshotMergeSpec } from './dialect.js';
 
 /** What a key-matching statement needs from its dialect. */
 interface MergeDialect {
@@ -45,4 +46,27 @@ export function mergeIntoSql(
     `WHEN NOT MATCHED THEN INSERT (${insertColumns.map(q).join(', ')}) VALUES (${insertColumns.map((c) => `s.${q(c)}`).join(', ')})`,
   );
   return lines.join('\n');
+}
+
+/**
+ * The SCD2 change set as ONE MERGE (same text on DuckDB and Delta): rows of the staged source
+ * whose merge key matches a current version close it; rows with a NULL merge key insert.
+ */
+export function snapshotMergeSql(
+  d: MergeDialect,
+  target: RelationName,
+  stagedSourceSql: string,
+  spec: SnapshotMergeSpec,
+): string {
+  const q = (c: string): string => d.quoteIdentifier(c);
+  const set = spec.closeSet.map((c) => `${q(c.column)} = ${c.expr}`).join(',\n  ');
+  const cols = spec.insert.map((c) => q(c.column)).join(', ');
+  const vals = spec.insert.map((c) => c.expr).join(',\n  ');
+  return [
+    `MERGE INTO ${d.relation(target)} AS t`,
+    `USING (\n${stagedSourceSql}\n) AS s`,
+    `ON t.${q(spec.scdIdColumn)} = s.${q(spec.mergeKeyColumn)} AND t.${q(spec.isCurrentColumn)}`,
+    `WHEN MATCHED THEN UPDATE SET\n  ${set}`,
+    `WHEN NOT MATCHED THEN INSERT (${cols})\nVALUES (\n  ${vals}\n)`,
+  ].join('\n');
 }

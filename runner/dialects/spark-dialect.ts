@@ -1,5 +1,5 @@
 import type { RelationName } from '../compiler/manifest.js';
-import { keyMatch, mergeIntoSql } from './merge-sql.js';
+import { keyMatch, mergeIntoSql, snapshotMergeSql } from './merge-sql.js';
 import { MdlError } from '../errors/mdl-error.js';
 import type { ColumnDef, Dialect, DialectCapabilities } from './dialect.js';
 import { csvViewDirective } from './spark-csv.js';
@@ -155,17 +155,7 @@ export const sparkDialect: SparkDialect = {
     return `ALTER TABLE ${this.relation(rel)} ADD COLUMNS (${list})`;
   },
   snapshotMerge(target, stagedSourceSql, spec) {
-    const q = (c: string): string => this.quoteIdentifier(c);
-    const set = spec.closeSet.map((c) => `${q(c.column)} = ${c.expr}`).join(',\n  ');
-    const cols = spec.insert.map((c) => q(c.column)).join(', ');
-    const vals = spec.insert.map((c) => c.expr).join(',\n  ');
-    return [
-      `MERGE INTO ${this.relation(target)} AS t`,
-      `USING (\n${stagedSourceSql}\n) AS s`,
-      `ON t.${q(spec.scdIdColumn)} = s.${q(spec.mergeKeyColumn)} AND t.${q(spec.isCurrentColumn)}`,
-      `WHEN MATCHED THEN UPDATE SET\n  ${set}`,
-      `WHEN NOT MATCHED THEN INSERT (${cols})\nVALUES (\n  ${vals}\n)`,
-    ].join('\n');
+    return snapshotMergeSql(this, target, stagedSourceSql, spec);
   },
   arrayOfNonNull(exprs) {
     if (exprs.length === 0) return 'CAST(array() AS ARRAY<STRING>)';
