@@ -22,7 +22,7 @@ import type { DatabricksTarget } from '../project/types.js';
 import type { Adapter, Introspection } from './adapter.js';
 import { plainResolver, SparkFamilyAdapter, type ConfigResolver } from './spark-adapter.js';
 import { cellText } from './spark-introspect.js';
-import { SessionPool } from './spark-pool.js';
+import { SessionPool } from './session-pool.js';
 
 /** Connection settings for a Databricks target, with secrets resolved (never logged). */
 export async function databricksConnectOptions(

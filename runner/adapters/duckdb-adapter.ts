@@ -18,7 +18,7 @@ import {
   type Introspection,
   type StaleTempRelation,
 } from './adapter.js';
-import { DuckDbPool } from './duckdb-pool.js';
+import { SessionPool } from './session-pool.js';
 
 /** Relations, their columns and the schemas, in one round trip. */
 function introspectionSql(schemas: readonly string[]): string {
@@ -123,7 +123,7 @@ class DuckDbAdapter implements Adapter {
   constructor(
     readonly target: DuckDbTarget,
     private readonly db: DuckDbDatabase,
-    readonly pool: DuckDbPool,
+    readonly pool: SessionPool,
   ) {}
 
   async introspect(relations: readonly RelationName[]): Promise<Introspection> {
@@ -230,5 +230,13 @@ export async function createDuckDbAdapter(
 ): Promise<Adapter> {
   if (threads < 1) throw new MdlError('E_USAGE', `--threads must be at least 1 (got ${threads})`);
   const db = await DuckDbDatabase.open(target);
-  return new DuckDbAdapter(target, db, new DuckDbPool(db, threads));
+  return new DuckDbAdapter(
+    target,
+    db,
+    new SessionPool(
+      () => db.connect(),
+      threads,
+      () => db.close(),
+    ),
+  );
 }

@@ -15,7 +15,7 @@ import {
   type Introspection,
 } from './adapter.js';
 import { cellText, columnsFromDescribe, introspectSpark } from './spark-introspect.js';
-import { SessionPool } from './spark-pool.js';
+import { SessionPool } from './session-pool.js';
 
 /** Resolves a target value that may be a `secret('…')` reference (done when a connection opens). */
 export type ConfigResolver = (value: ConfigValue, field: string) => Promise<string>;

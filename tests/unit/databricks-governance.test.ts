@@ -4,7 +4,7 @@ import { afterBuild } from '../../runner/adapters/after-build.js';
 import type { Adapter } from '../../runner/adapters/adapter.js';
 import { DatabricksAdapter } from '../../runner/adapters/databricks-adapter.js';
 import { sparkDialect } from '../../runner/dialects/spark-dialect.js';
-import { SessionPool } from '../../runner/adapters/spark-pool.js';
+import { SessionPool } from '../../runner/adapters/session-pool.js';
 import type { Connection, Row } from '../../runner/connections/connection.js';
 import { clientOptions } from '../../runner/connections/databricks-connection.js';
 import {

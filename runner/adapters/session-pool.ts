@@ -1,8 +1,9 @@
 import type { Connection, ConnectionPool } from '../connections/connection.js';
 
 /**
- * Up to `size` sessions opened lazily by `open` (a Spark Thrift Server or Databricks session
- * each), so a single-threaded run opens exactly one. Used by the Spark and Databricks adapters.
+ * Up to `size` sessions opened lazily by `open` (a DuckDB session on one database, a Spark Thrift
+ * Server or Databricks session), so a single-threaded run opens exactly one. `onClose` releases
+ * what the sessions share (the DuckDB database and its file lock) after they are closed.
  */
 export class SessionPool implements ConnectionPool {
   private readonly idle: Connection[] = [];
@@ -14,6 +15,7 @@ export class SessionPool implements ConnectionPool {
   constructor(
     private readonly open: () => Promise<Connection>,
     private readonly size: number,
+    private readonly onClose: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async acquire(): Promise<Connection> {
@@ -50,5 +52,6 @@ export class SessionPool implements ConnectionPool {
     this.idle.length = 0;
     this.all.clear();
     await Promise.all(conns.map((c) => c.close()));
+    await this.onClose();
   }
 }
