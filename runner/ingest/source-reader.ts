@@ -36,6 +36,12 @@ const PG_SESSION_SETTINGS =
 /** How long a driver may take to connect before the load fails. */
 const CONNECT_TIMEOUT_MS = 30_000;
 
+/**
+ * knex's default logger prints driver errors (with host names, sometimes more) straight to the
+ * console; every failure already reaches the caller as a rejected promise and is reported there.
+ */
+const quietLog = { warn() {}, error() {}, deprecate() {}, debug() {} };
+
 /** Creates the knex instance for a source (nothing connects until first use). */
 export function createSourceKnex(
   cfg: EmrSourceConfig,
@@ -49,6 +55,7 @@ export function createSourceKnex(
   switch (cfg.client) {
     case 'sqlite':
       return knexFactory({
+        log: quietLog,
         client: 'better-sqlite3',
         connection: {
           filename: path.resolve(opts.projectDir, cfg.filename),
@@ -74,6 +81,7 @@ export function createSourceKnex(
       };
       if (cfg.client === 'pg')
         return knexFactory({
+          log: quietLog,
           client: 'pg',
           connection: {
             ...common,
@@ -85,6 +93,7 @@ export function createSourceKnex(
         });
       if (cfg.client === 'mysql')
         return knexFactory({
+          log: quietLog,
           client: 'mysql2',
           connection: {
             ...common,
@@ -95,6 +104,7 @@ export function createSourceKnex(
           pool: { min: 0, max: 4 },
         });
       return knexFactory({
+        log: quietLog,
         client: 'mssql',
         connection: {
           server: cfg.host,

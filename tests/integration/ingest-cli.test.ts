@@ -153,6 +153,67 @@ describe('mdl ingest', () => {
     expect(fs.existsSync(path.join(dir, 'data', 'bronze'))).toBe(false);
   });
 
+  it('a dead source connection fails its tables with a clear error, no bronze files and no watermark', async () => {
+    project(5);
+    // hospital_b points at a PostgreSQL port where nothing listens (loopback only).
+    fs.writeFileSync(
+      path.join(dir, 'configs/emr/connections.yml'),
+      [
+        'connections:',
+        '  hospital_a:',
+        '    client: sqlite',
+        '    filename: data/landing/emr/hospital_a.sqlite',
+        '  hospital_b:',
+        '    client: pg',
+        '    host: 127.0.0.1',
+        '    port: 1',
+        '    database: hospital_b',
+        '    user: mdl',
+        "    password: env_var('MDL_TEST_DEAD_PW')",
+        '',
+      ].join('\n'),
+    );
+    const { io, out, err } = capture();
+    const code = await main(['ingest', '--emr-only'], {
+      ...io,
+      env: { ...process.env, MDL_TEST_DEAD_PW: 'not-a-real-secret-123' },
+    });
+    expect(code).toBe(1);
+    const text = out.join('') + err.join('');
+    expect(text).toMatch(/hos-b\.patients/);
+    expect(text).toMatch(/FAILED/);
+    expect(text).not.toContain('not-a-real-secret-123');
+    // hospital A still loaded; nothing of hospital B became visible
+    const bronze = path.join(dir, 'data', 'bronze');
+    expect(
+      fs.readdirSync(path.join(bronze, 'hosa', 'patients')).some((n) => n.startsWith('load_id=')),
+    ).toBe(true);
+    expect(
+      fs.existsSync(path.join(bronze, 'hosb', 'patients'))
+        ? fs
+            .readdirSync(path.join(bronze, 'hosb', 'patients'))
+            .filter((n) => n.startsWith('load_id='))
+        : [],
+    ).toEqual([]);
+    const wh = await openDuckDb({
+      type: 'duckdb',
+      name: 'dev',
+      path: path.join(dir, 'data/warehouse/mdl_dev.duckdb'),
+      schema: 'main',
+      threads: 1,
+      settings: {},
+    });
+    try {
+      const rows = await wh.query(
+        "SELECT status, count(*) AS n, max(new_watermark) AS w FROM audit.load_logs WHERE data_source = 'hos-b' GROUP BY 1",
+      );
+      expect(rows.map((r) => r.status)).toEqual(['failed']);
+      expect(rows[0]?.w ?? null).toBeNull();
+    } finally {
+      await wh.close();
+    }
+  });
+
   it('a load killed mid-copy leaves nothing visible and no watermark; the rerun completes', async () => {
     project(60_000);
     const child = spawn(
