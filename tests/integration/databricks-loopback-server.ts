@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { createRequire } from 'node:module';
+import { selfSignedCert } from '../helpers/self-signed-cert.js';
 
 // A loopback HTTPS server that speaks the Databricks SQL Thrift protocol (TCLIService over
 // Thrift/HTTP, binary protocol) using the TCLIService definitions shipped in @databricks/sql and
@@ -58,40 +55,6 @@ export interface LoopbackServer {
   readonly caCert: string;
   readonly log: LoopbackLog;
   close(): Promise<void>;
-}
-
-/** Self-signed certificate for 127.0.0.1 (openssl, Debian's standard package). */
-function selfSignedCert(): { key: string; cert: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdl-dbx-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        'key.pem',
-        '-out',
-        'cert.pem',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      ],
-      { cwd: dir, stdio: 'ignore' },
-    );
-    return {
-      key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),
-      cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
-    };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 const ok = () => new T.TStatus({ statusCode: T.TStatusCode.SUCCESS_STATUS });

@@ -4,12 +4,9 @@
  * SecretNotFound, and scripted 429 (Retry-After) / 503 answers. The TLS certificate is
  * self-signed and generated per server with openssl.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { selfSignedCert } from '../helpers/self-signed-cert.js';
 
 export interface FakeVaultOptions {
   /** Secret name → value. */
@@ -32,39 +29,6 @@ export interface FakeVault {
 }
 
 export const KV_TENANT_AUTHORITY = 'https://login.microsoftonline.com/00000000-kv-tenant';
-
-function selfSignedCert(): { key: string; cert: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdl-kv-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        'key.pem',
-        '-out',
-        'cert.pem',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      ],
-      { cwd: dir, stdio: 'ignore' },
-    );
-    return {
-      key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),
-      cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
-    };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Starts the fake vault on 127.0.0.1 (random port). */
 export async function startFakeVault(opts: FakeVaultOptions): Promise<FakeVault> {
