@@ -16,7 +16,7 @@ const sizes = process.argv
   .map(Number)
   .filter((n) => n > 0);
 const SIZES = sizes.length > 0 ? sizes : [1000, 10000];
-const RUNS = 3;
+const RUNS = 5;
 const BUDGET = { cold: 1500, change: 300 };
 
 function write(file, text) {
@@ -93,6 +93,16 @@ function generate(dir, n) {
  * Runs `mdl compile` in a fresh process; returns wall ms and the child's own CPU ms (user+sys),
  * reported by a tiny wrapper so contention from other processes shows up as wall ≫ CPU.
  */
+// Node flags of the launcher's shebang (`#!/usr/bin/env -S node <flags>`), so the benchmark runs
+// mdl the way `npx mdl` does.
+const launcherFlags = (/^#!.*?\bnode\b(.*)$/m.exec(fs.readFileSync(bin, 'utf8').split('\n')[0]) ?? [
+  '',
+  '',
+])[1]
+  .trim()
+  .split(/\s+/)
+  .filter((f) => f !== '');
+
 function runCompile(dir) {
   const wrapper = [
     "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write(`\\n__cpu ${u.user} ${u.system}\\n`); });",
@@ -100,7 +110,7 @@ function runCompile(dir) {
     `await import(${JSON.stringify(pathToFileURL(bin).href)});`,
   ].join('\n');
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper], {
+  const r = spawnSync(process.execPath, [...launcherFlags, '--input-type=module', '-e', wrapper], {
     encoding: 'utf8',
   });
   const ms = performance.now() - t0;
@@ -124,13 +134,22 @@ for (const n of SIZES) {
   try {
     generate(dir, n);
     const runs = { cold: [], warm: [], change: [] };
+    const trash = fs.mkdtempSync(path.join(os.tmpdir(), `mdl-bench-trash-`));
     for (let r = 0; r < RUNS; r++) {
-      fs.rmSync(path.join(dir, 'target'), { recursive: true, force: true });
+      // Cold = no target/. The previous one is moved aside, not deleted: on ext4, creating
+      // 10,000 files just after deleting 10,000 others is slow in the kernel (the inode
+      // allocator skips recently deleted inodes one by one), which would time the file system's
+      // state rather than mdl. The "after rm" column shows that case.
+      if (fs.existsSync(path.join(dir, 'target')))
+        fs.renameSync(path.join(dir, 'target'), path.join(trash, `target-${r}`));
       runs.cold.push(runCompile(dir));
       runs.warm.push(runCompile(dir));
       fs.appendFileSync(path.join(dir, 'models', 'f_0', 'm_5.sql'), `-- edit ${r}\n`);
       runs.change.push(runCompile(dir));
     }
+    fs.rmSync(path.join(dir, 'target'), { recursive: true, force: true });
+    const afterRm = runCompile(dir);
+    fs.rmSync(trash, { recursive: true, force: true });
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8'));
     const nodes = Object.keys(manifest.nodes).length;
     const m = (k, f) => median(runs[k].map((x) => x[f]));
@@ -143,6 +162,7 @@ for (const n of SIZES) {
       warmCpu: m('warm', 'cpu'),
       change: m('change', 'wall'),
       changeCpu: m('change', 'cpu'),
+      afterRm: afterRm.wall,
     });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -154,11 +174,11 @@ console.log(
   `mdl compile, whole process, median of ${RUNS} (node ${process.version}, ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)})`,
 );
 console.log(
-  `${pad('models', 7)} ${pad('nodes', 6)} | ${pad('cold wall', 10)} ${pad('cpu', 6)} | ${pad('warm wall', 10)} ${pad('cpu', 6)} | ${pad('1-file wall', 12)} ${pad('cpu', 6)} | ${pad('cold/budget', 11)} ${pad('1-file/budget', 13)}`,
+  `${pad('models', 7)} ${pad('nodes', 6)} | ${pad('cold wall', 10)} ${pad('cpu', 6)} | ${pad('warm wall', 10)} ${pad('cpu', 6)} | ${pad('1-file wall', 12)} ${pad('cpu', 6)} | ${pad('cold/budget', 11)} ${pad('1-file/budget', 13)} | ${pad('cold after rm', 13)}`,
 );
 for (const r of rows) {
   console.log(
-    `${pad(r.n, 7)} ${pad(r.nodes, 6)} | ${pad(f0(r.cold), 10)} ${pad(f0(r.coldCpu), 6)} | ${pad(f0(r.warm), 10)} ${pad(f0(r.warmCpu), 6)} | ${pad(f0(r.change), 12)} ${pad(f0(r.changeCpu), 6)} | ${pad(r.n === 10000 ? (r.cold / BUDGET.cold).toFixed(2) : '-', 11)} ${pad(r.n === 10000 ? (r.change / BUDGET.change).toFixed(2) : '-', 13)}`,
+    `${pad(r.n, 7)} ${pad(r.nodes, 6)} | ${pad(f0(r.cold), 10)} ${pad(f0(r.coldCpu), 6)} | ${pad(f0(r.warm), 10)} ${pad(f0(r.warmCpu), 6)} | ${pad(f0(r.change), 12)} ${pad(f0(r.changeCpu), 6)} | ${pad(r.n === 10000 ? (r.cold / BUDGET.cold).toFixed(2) : '-', 11)} ${pad(r.n === 10000 ? (r.change / BUDGET.change).toFixed(2) : '-', 13)} | ${pad(f0(r.afterRm), 13)}`,
   );
 }
 console.log(
@@ -166,4 +186,7 @@ console.log(
 );
 console.log(
   "cpu = the compile process's own user+sys time; wall ≫ cpu means the machine was busy with other work.",
+);
+console.log(
+  'cold after rm = one cold compile right after `rm -rf target` (ext4 slows creating files just after deleting as many).',
 );

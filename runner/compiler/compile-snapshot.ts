@@ -251,7 +251,6 @@ export interface SnapshotInputs {
   readonly parsed: ReadonlyMap<string, ParsedTemplate>;
   readonly manifest: Manifest;
   readonly serialized: SerializedManifest;
-  readonly manifestStat: fs.Stats;
   readonly summary: string;
 }
 
@@ -260,7 +259,7 @@ export interface SnapshotInputs {
  * other files are read again and poisoned if they changed since the scan, so a file edited
  * during the compile is always seen as changed next time.
  */
-export function takeSnapshot(i: SnapshotInputs): CompileSnapshot {
+export function takeSnapshot(i: SnapshotInputs): Omit<CompileSnapshot, 'manifestStamp'> {
   const used = new Map<string, string>();
   const p = i.project;
   for (const f of [...p.modelFiles, ...p.snapshotFiles, ...p.testFiles, ...p.macroFiles])
@@ -327,7 +326,6 @@ export function takeSnapshot(i: SnapshotInputs): CompileSnapshot {
       kinds: kinds.join(''),
       sigs: sigs.join(''),
     },
-    manifestStamp: [i.manifestStat.ino, i.manifestStat.mtimeMs, i.manifestStat.size],
     manifest: {
       length: i.serialized.bytes,
       metadata: i.serialized.metadata,

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getDialect } from '../dialects/registry.js';
@@ -27,7 +27,8 @@ import { parseTemplateFile, renderParsedFile } from './parse-template.js';
 import { RelationValue } from './relation-value.js';
 import type { PlaceholderRef } from './relation-value.js';
 import { TemplateEngine } from './template-engine.js';
-import { compiledFileText, compiledPathOf } from './write-artifacts.js';
+import { compiledFileText, compiledPathOf, writeCompiledFiles } from './write-artifacts.js';
+import type { CompiledFile } from './write-artifacts.js';
 
 /** Inputs of {@link tryIncrementalCompile} (what the full compile would be called with). */
 export interface IncrementalOptions {
@@ -63,7 +64,9 @@ const RACY_MS = 100;
  * cannot be proven (any YAML/macro/project/targets/seed change, added or removed files, other
  * --vars/--target/env, an ephemeral model changed, any error): the caller then compiles fully.
  */
-export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResult | undefined {
+export async function tryIncrementalCompile(
+  opts: IncrementalOptions,
+): Promise<IncrementalResult | undefined> {
   const scannedAt = Date.now();
   let head: ProjectHead;
   try {
@@ -122,14 +125,14 @@ export function tryIncrementalCompile(opts: IncrementalOptions): IncrementalResu
   if (manifestStat.size !== snap.manifest.length) return undefined;
   const fd = fs.openSync(manifestPath, 'r');
   try {
-    return spliceCompile(opts, head, snap, fd, scannedAt, files, changed);
+    return await spliceCompile(opts, head, snap, fd, scannedAt, files, changed);
   } finally {
     fs.closeSync(fd);
   }
 }
 
 /** Second half of {@link tryIncrementalCompile}: re-render `changed`, splice, write. */
-function spliceCompile(
+async function spliceCompile(
   opts: IncrementalOptions,
   head: ProjectHead,
   snap: CompileSnapshot,
@@ -137,7 +140,7 @@ function spliceCompile(
   scannedAt: number,
   files: FileStamps,
   changed: readonly { file: ProjectFile; id: string; sig: string }[],
-): IncrementalResult | undefined {
+): Promise<IncrementalResult | undefined> {
   const m = snap.manifest;
   const rangeOf = (id: string): readonly [number, number] | undefined => {
     const k = m.ids.indexOf(id);
@@ -154,7 +157,7 @@ function spliceCompile(
     return b.toString('utf8', 0, off);
   };
   const edits: { range: readonly [number, number]; json: Buffer }[] = [];
-  const compiledFiles: { rel: string; text: string }[] = [];
+  const compiledFiles: CompiledFile[] = [];
   if (changed.length > 0) {
     const target = head.targets.targets[opts.targetName ?? head.targets.defaultTarget];
     if (target === undefined) return undefined;
@@ -258,7 +261,7 @@ function spliceCompile(
     ends.push(r[1]);
   }
   const manifestFile = writeSplicedManifest(head.targetPath, fd, snap.manifest.length, edits);
-  const written = writeCompiledFiles(head.targetPath, compiledFiles);
+  const written = await writeCompiledFiles(head.targetPath, compiledFiles, false);
   saveSnapshot(head.targetPath, {
     ...snap,
     scannedAt,
@@ -328,33 +331,6 @@ function macroFilesOf(head: ProjectHead, snap: CompileSnapshot): ProjectFile[] {
       .sort()
       .map((f) => readProjectFile(head.dir, f)),
   );
-}
-
-/** Writes compiled SQL files and records their hashes in the compiled-file index. */
-function writeCompiledFiles(
-  targetPath: string,
-  files: readonly { readonly rel: string; readonly text: string }[],
-): number {
-  if (files.length === 0) return 0;
-  const indexFile = path.join(targetPath, '.mdl-cache', 'compiled-index.json');
-  let index: Record<string, string> = {};
-  try {
-    index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as Record<string, string>;
-  } catch {
-    index = {};
-  }
-  let written = 0;
-  for (const f of files) {
-    const hash = createHash('sha1').update(f.text).digest('base64');
-    if (index[f.rel] === hash) continue;
-    const file = path.join(targetPath, 'compiled', f.rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, f.text);
-    index[f.rel] = hash;
-    written++;
-  }
-  fs.writeFileSync(indexFile, JSON.stringify(index));
-  return written;
 }
 
 function statOrUndefined(file: string): fs.Stats | undefined {

@@ -135,7 +135,9 @@ export class DuckDbDatabase {
 
   /** Opens (creating the parent folder of) the target's database file. Maps lock conflicts to E_DB_LOCKED. */
   static async open(target: DuckDbTarget): Promise<DuckDbDatabase> {
-    const options: Record<string, string> = { threads: String(Math.max(1, target.threads)) };
+    // The target's `threads` is how many nodes mdl runs at once, not DuckDB's worker threads:
+    // each query already uses every core by default (`settings: {threads: N}` caps it).
+    const options: Record<string, string> = {};
     if (target.memoryLimit !== undefined) options.memory_limit = target.memoryLimit;
     for (const [k, v] of Object.entries(target.settings)) options[k] = String(v);
     const inMemory = target.path === ':memory:' || target.path === '';

@@ -46,7 +46,8 @@ export type MdlErrorCode =
   | 'E_INGEST'
   | 'E_CONFIG_ROW'
   | 'E_HTTP'
-  | 'E_SNAPSHOT';
+  | 'E_SNAPSHOT'
+  | 'E_WRITE';
 
 /** The one error type mdl throws on purpose. */
 export class MdlError extends Error implements ErrorLocation {

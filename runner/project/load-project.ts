@@ -6,10 +6,17 @@ import { readFolderConfig } from './folder-config.js';
 import { readPropertiesFile } from './load-properties.js';
 import { PropertiesCache } from './properties-cache.js';
 import { loadTargets } from './load-targets.js';
-import { listFiles, readProjectFile, sha256 } from './project-files.js';
-import type { NamedSelector, NodeProperties, Project, SourceProperties } from './types.js';
+import { listFiles, readProjectFile, readProjectFiles, sha256 } from './project-files.js';
+import type {
+  NamedSelector,
+  NodeProperties,
+  Project,
+  ProjectFile,
+  SourceProperties,
+} from './types.js';
 import { childPath, parseYaml } from './yaml-data.js';
 import { YamlReader } from './yaml-reader.js';
+import { awaitedLater } from '../util/off-thread.js';
 
 /** Options of {@link loadProject}. */
 export interface LoadProjectOptions {
@@ -186,14 +193,14 @@ export async function loadProject(opts: LoadProjectOptions): Promise<Project> {
   const sqlUnder = (roots: readonly string[]): string[] =>
     roots.flatMap((p) => listFiles(dir, p, ['.sql']));
   const snapshotFileSet = new Set(sqlUnder(snapshotPaths));
-  const modelFiles = sqlUnder(modelPaths)
-    .filter((f) => !snapshotFileSet.has(f))
-    .map((f) => readProjectFile(dir, f));
-  const snapshotFiles = [...snapshotFileSet].sort().map((f) => readProjectFile(dir, f));
-  const testFiles = sqlUnder(testPaths).map((f) => readProjectFile(dir, f));
-  const macroFiles = macroPaths
-    .flatMap((p) => listFiles(dir, p, ['.sql', '.njk']))
-    .map((f) => readProjectFile(dir, f));
+  const templateLists = [
+    sqlUnder(modelPaths).filter((f) => !snapshotFileSet.has(f)),
+    [...snapshotFileSet].sort(),
+    sqlUnder(testPaths),
+    macroPaths.flatMap((p) => listFiles(dir, p, ['.sql', '.njk'])),
+  ];
+  // Template files are read (on another thread when many) while the YAML below is parsed here.
+  const reading = awaitedLater(readProjectFiles(dir, templateLists.flat()));
   const seedFiles = seedPaths
     .flatMap((p) => listFiles(dir, p, ['.csv']))
     .map((f) => ({ path: f, hash: sha256(fs.readFileSync(path.join(dir, f), 'utf8')) }));
@@ -225,6 +232,10 @@ export async function loadProject(opts: LoadProjectOptions): Promise<Project> {
     sources.push(...props.sources);
   }
   reportDuplicateSources(sources, diagnostics);
+  const read = await reading;
+  const [modelFiles, snapshotFiles, testFiles, macroFiles] = templateLists.map((list) =>
+    read.splice(0, list.length),
+  ) as [ProjectFile[], ProjectFile[], ProjectFile[], ProjectFile[]];
   diagnostics.throwIfAny('project is invalid');
   cache?.save();
 

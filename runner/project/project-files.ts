@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectFile } from './types.js';
+import { THREAD_MODULES, canOffload, runOffThread } from '../util/off-thread.js';
+import type { ThreadModules } from '../util/off-thread.js';
 
 /** sha256 hex of a string. */
 export function sha256(text: string): string {
@@ -32,8 +34,39 @@ export function listFiles(projectDir: string, relDir: string, exts: readonly str
   return out.sort();
 }
 
+/**
+ * Reads files (paths relative to `dir`) with their sha256 content hashes. Self-contained, so it
+ * also runs on a worker thread (see {@link readProjectFiles}).
+ */
+function readWithHashes(
+  { fs: fsm, path: pathm, crypto }: ThreadModules,
+  job: { readonly dir: string; readonly rels: readonly string[] },
+): ProjectFile[] {
+  return job.rels.map((rel) => {
+    const content = fsm.readFileSync(pathm.join(job.dir, rel), 'utf8');
+    return { path: rel, content, hash: crypto.createHash('sha256').update(content).digest('hex') };
+  });
+}
+
 /** Reads a project file with its content hash. */
 export function readProjectFile(projectDir: string, rel: string): ProjectFile {
-  const content = fs.readFileSync(path.join(projectDir, rel), 'utf8');
-  return { path: rel, content, hash: sha256(content) };
+  return readWithHashes(THREAD_MODULES, { dir: projectDir, rels: [rel] })[0]!;
+}
+
+/** Above this many files, reading them on a worker thread pays for its ~20 ms start-up. */
+const THREAD_MIN_FILES = 1000;
+
+/**
+ * Reads project files with their content hashes, in order. Many files are read on a worker
+ * thread, so a caller can start this, do other work (parse YAML) and await the files later.
+ */
+export function readProjectFiles(
+  projectDir: string,
+  rels: readonly string[],
+): Promise<ProjectFile[]> {
+  return runOffThread(
+    readWithHashes,
+    { dir: projectDir, rels },
+    rels.length >= THREAD_MIN_FILES && canOffload(),
+  );
 }

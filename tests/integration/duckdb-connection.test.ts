@@ -54,6 +54,23 @@ describe('openDuckDb', () => {
     }
   });
 
+  it("leaves DuckDB's worker threads at every core: target threads are mdl's node concurrency", async () => {
+    const threadsOf = async (target: DuckDbTarget): Promise<number> => {
+      const conn = await openDuckDb(target);
+      try {
+        const rows = await conn.query("SELECT current_setting('threads') AS t");
+        return Number(rows[0]!.t);
+      } finally {
+        await conn.close();
+      }
+    };
+    const cores = os.availableParallelism();
+    expect(await threadsOf(tmpTarget({ threads: 1 }))).toBe(cores);
+    expect(await threadsOf(tmpTarget({ threads: cores + 3 }))).toBe(cores);
+    // An explicit DuckDB setting still caps it.
+    expect(await threadsOf(tmpTarget({ threads: 4, settings: { threads: 1 } }))).toBe(1);
+  });
+
   it('maps SQL errors to E_SQL without the data value', async () => {
     const conn = await openDuckDb(tmpTarget());
     try {

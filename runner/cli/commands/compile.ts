@@ -12,14 +12,15 @@ import {
   takeSnapshot,
 } from '../../compiler/compile-snapshot.js';
 import type { ScannedInputs } from '../../compiler/compile-snapshot.js';
-import { tryIncrementalCompile } from '../../compiler/incremental-compile.js';
+import { stampOf, tryIncrementalCompile } from '../../compiler/incremental-compile.js';
 import {
   compiledFileText,
   serializeManifest,
   writeCompiledSql,
-  writeManifestText,
+  writeManifestInBackground,
 } from '../../compiler/write-artifacts.js';
 import { loadProjectHead } from '../../project/load-project.js';
+import { awaitedLater } from '../../util/off-thread.js';
 import type { Command, Flags } from '../command.js';
 import { projectOptions, selectionOptions } from '../common-options.js';
 import { loadAndCompile, parseVarsFlag, projectDirOf } from '../load-and-compile.js';
@@ -109,7 +110,7 @@ export const compileCommand: Command = {
     // Only SQL files changed since the last compile: re-render just those (see incremental-compile.ts).
     const quick =
       useCache && !printing
-        ? tryIncrementalCompile({
+        ? await tryIncrementalCompile({
             projectDir,
             ...(targetName === undefined ? {} : { targetName }),
             vars,
@@ -130,11 +131,15 @@ export const compileCommand: Command = {
       snap === undefined ? io : { ...io, env: recordingEnv(io.env, snap.envNames) },
       { useCache, onParsed: (file, p) => parsed.set(file, p) },
     );
-    const serialized = serializeManifest(manifest);
     // A snapshot must never outlive the manifest it indexes.
     dropSnapshot(project.targetPath);
-    const manifestFile = writeManifestText(serialized.text, project.targetPath);
-    const written = await writeCompiledSql(manifest, project.targetPath);
+    // Compiled files are written on another thread while the manifest is serialised here.
+    const writing = awaitedLater(writeCompiledSql(manifest, project.targetPath));
+    const serialized = serializeManifest(manifest);
+    // Also written on another thread, while the snapshot is taken here.
+    const writingManifest = awaitedLater(
+      writeManifestInBackground(serialized.text, project.targetPath),
+    );
     if (printing) {
       // Loaded only here: the graph library is not needed to compile.
       const { selectNodes } = await import('../../graph/select.js');
@@ -151,25 +156,30 @@ export const compileCommand: Command = {
     const summary = ['model', 'snapshot', 'seed', 'test', 'source']
       .map((t) => `${counts.get(t) ?? 0} ${t}${(counts.get(t) ?? 0) === 1 ? '' : 's'}`)
       .join(', ');
-    if (snap !== undefined && snap.scan !== undefined)
-      saveSnapshot(
-        project.targetPath,
-        takeSnapshot({
-          project,
-          key: snapshotKey(MDL_VERSION, project.dir, targetName, vars),
-          scannedAt: snap.scannedAt,
-          scan: snap.scan,
-          roots: snap.roots,
-          fixed: snap.fixed,
-          envNames: snap.envNames,
-          env: io.env,
-          parsed,
-          manifest,
-          serialized,
-          manifestStat: fs.statSync(manifestFile),
-          summary,
-        }),
-      );
+    const snapshot =
+      snap?.scan === undefined
+        ? undefined
+        : takeSnapshot({
+            project,
+            key: snapshotKey(MDL_VERSION, project.dir, targetName, vars),
+            scannedAt: snap.scannedAt,
+            scan: snap.scan,
+            roots: snap.roots,
+            fixed: snap.fixed,
+            envNames: snap.envNames,
+            env: io.env,
+            parsed,
+            manifest,
+            serialized,
+            summary,
+          });
+    const manifestFile = await writingManifest;
+    if (snapshot !== undefined)
+      saveSnapshot(project.targetPath, {
+        ...snapshot,
+        manifestStamp: stampOf(fs.statSync(manifestFile)),
+      });
+    const written = await writing;
     const ms = Math.round(performance.now() - started);
     io.stderr(
       `Compiled ${summary} for target '${manifest.metadata.target}' in ${ms} ms (${written} SQL files written) → ${path.relative(io.cwd, manifestFile) || manifestFile}\n`,
