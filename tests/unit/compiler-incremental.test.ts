@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileCommand } from '../../runner/cli/commands/compile.js';
 import type { Flags } from '../../runner/cli/command.js';
+import { compileIn } from '../helpers/compile-in.js';
 
 // The incremental compile (snapshot + spliced manifest) must never serve stale output: after
 // every kind of edit, `mdl compile` (cached) must give exactly what a fresh --no-cache compile
@@ -21,24 +21,7 @@ function copyFixture(): string {
   return dir;
 }
 
-async function compile(
-  dir: string,
-  flags: Flags = {},
-  env: Record<string, string | undefined> = {},
-): Promise<string> {
-  let err = '';
-  const code = await compileCommand.run({ 'project-dir': dir, ...flags }, [], {
-    stdout: () => undefined,
-    stderr: (t) => {
-      err += t;
-    },
-    isTty: false,
-    cwd: dir,
-    env,
-  });
-  expect(code, err).toBe(0);
-  return err;
-}
+const compile = compileIn;
 
 /** manifest.json without per-invocation metadata, plus every compiled SQL file. */
 function outputs(dir: string): { manifest: unknown; compiled: Record<string, string> } {

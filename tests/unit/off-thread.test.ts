@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileCommand } from '../../runner/cli/commands/compile.js';
+import type { Flags } from '../../runner/cli/command.js';
 import { compiledFileText, writeCompiledFiles } from '../../runner/compiler/write-artifacts.js';
 import type { Manifest } from '../../runner/compiler/manifest.js';
 import { writeFilesInBackground } from '../../runner/compiler/write-files.js';
@@ -10,6 +10,7 @@ import { MdlError } from '../../runner/errors/mdl-error.js';
 import { readProjectFile, readProjectFiles } from '../../runner/project/project-files.js';
 import { runOffThread } from '../../runner/util/off-thread.js';
 import type { ThreadModules } from '../../runner/util/off-thread.js';
+import { compileIn } from '../helpers/compile-in.js';
 
 // Large compiles read and write their files on a worker thread. The thread runs a function from
 // its source text, so these tests run the same functions both on a thread and inline.
@@ -128,20 +129,7 @@ describe('mdl compile of a project large enough to use the threads', () => {
         `models/f_${i % 10}/m_${i}.sql`,
         i === 0 ? 'select 1 as id' : `select id + ${i} as id from {{ ref('m_${i - 1}') }}`,
       );
-    const run = async (flags: Record<string, unknown>): Promise<string> => {
-      let err = '';
-      const code = await compileCommand.run({ 'project-dir': dir, ...flags }, [], {
-        stdout: () => undefined,
-        stderr: (t) => {
-          err += t;
-        },
-        isTty: false,
-        cwd: dir,
-        env: {},
-      });
-      expect(code, err).toBe(0);
-      return err;
-    };
+    const run = (flags: Flags): Promise<string> => compileIn(dir, flags);
     expect(await run({})).toContain(`(${n} SQL files written)`);
     const manifest = JSON.parse(
       fs.readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8'),

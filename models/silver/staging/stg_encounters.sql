@@ -30,13 +30,18 @@ ranked AS (
   ) AS __rn
   FROM unioned
 ),
-latest AS (SELECT * FROM ranked WHERE __rn = 1)
+-- The cleaned patient id computed once: the key, the lookup join and the "missing" test use it.
+latest AS (
+  SELECT *, {{ clean_text('PatientID') }} AS __patient_id
+  FROM ranked
+  WHERE __rn = 1
+)
 SELECT
   {{ surrogate_key('e.EncounterID', 'e.datasource') }} AS encounter_key,
   CAST(e.EncounterID AS STRING) AS encounter_id,
   e.datasource,
   CAST(e.PatientID AS STRING) AS patient_id,
-  {{ surrogate_key(clean_text('e.PatientID'), 'e.datasource') }} AS patient_key,
+  {{ surrogate_key('e.__patient_id', 'e.datasource') }} AS patient_key,
   try_cast(e.EncounterDate AS DATE) AS encounter_date,
   CAST(e.EncounterType AS STRING) AS encounter_type,
   {{ surrogate_key('e.ProviderID', 'e.datasource') }} AS provider_key,
@@ -44,7 +49,7 @@ SELECT
   CAST(e.ProcedureCode AS STRING) AS procedure_code,
   try_cast(e.InsertedDate AS TIMESTAMP) AS inserted_date,
   try_cast(e.ModifiedDate AS TIMESTAMP) AS modified_date,
-  CASE WHEN {{ is_missing('e.PatientID') }} THEN NULL ELSE p.patient_key IS NOT NULL END AS patient_found
+  CASE WHEN e.__patient_id IS NULL THEN NULL ELSE p.patient_key IS NOT NULL END AS patient_found
 FROM latest AS e
 LEFT JOIN (SELECT patient_key FROM {{ ref('patients') }} WHERE is_current) AS p
-  ON p.patient_key = {{ surrogate_key(clean_text('e.PatientID'), 'e.datasource') }}
+  ON p.patient_key = {{ surrogate_key('e.__patient_id', 'e.datasource') }}

@@ -33,13 +33,20 @@ ranked AS (
   ) AS __rn
   FROM unioned
 ),
-latest AS (SELECT * FROM ranked WHERE __rn = 1)
+-- Cleaned ids computed once: the keys, the lookup joins and the "is it missing" tests use them.
+latest AS (
+  SELECT *,
+    {{ clean_text('EncounterID') }} AS __encounter_id,
+    {{ clean_text('ICDCode') }} AS __icd_code
+  FROM ranked
+  WHERE __rn = 1
+)
 SELECT
   {{ surrogate_key('t.TransactionID', 't.datasource') }} AS transaction_key,
   CAST(t.TransactionID AS STRING) AS transaction_id,
   t.datasource,
   CAST(t.EncounterID AS STRING) AS encounter_id,
-  {{ surrogate_key(clean_text('t.EncounterID'), 't.datasource') }} AS encounter_key,
+  {{ surrogate_key('t.__encounter_id', 't.datasource') }} AS encounter_key,
   CAST(t.PatientID AS STRING) AS patient_id,
   {{ surrogate_key(clean_text('t.PatientID'), 't.datasource') }} AS patient_key,
   {{ surrogate_key('t.ProviderID', 't.datasource') }} AS provider_key,
@@ -61,13 +68,13 @@ SELECT
   CAST(t.MedicareID AS STRING) AS medicare_id,
   try_cast(t.InsertDate AS TIMESTAMP) AS insert_date,
   try_cast(t.ModifiedDate AS TIMESTAMP) AS modified_date,
-  CASE WHEN {{ is_missing('t.EncounterID') }} THEN NULL ELSE e.encounter_key IS NOT NULL END AS encounter_found,
+  CASE WHEN t.__encounter_id IS NULL THEN NULL ELSE e.encounter_key IS NOT NULL END AS encounter_found,
   CASE WHEN t.ProcedureCode IS NULL THEN NULL ELSE c.cpt_code IS NOT NULL END AS procedure_code_known,
-  CASE WHEN {{ is_missing('t.ICDCode') }} THEN NULL ELSE i.icd_code IS NOT NULL END AS icd_code_known
+  CASE WHEN t.__icd_code IS NULL THEN NULL ELSE i.icd_code IS NOT NULL END AS icd_code_known
 FROM latest AS t
 LEFT JOIN (SELECT encounter_key FROM {{ ref('encounters') }} WHERE is_current) AS e
-  ON e.encounter_key = {{ surrogate_key(clean_text('t.EncounterID'), 't.datasource') }}
+  ON e.encounter_key = {{ surrogate_key('t.__encounter_id', 't.datasource') }}
 LEFT JOIN (SELECT cpt_code FROM {{ ref('cpt_codes') }} WHERE is_current) AS c
   ON c.cpt_code = CAST(t.ProcedureCode AS STRING)
 LEFT JOIN (SELECT icd_code FROM {{ ref('icd_codes') }} WHERE is_current) AS i
-  ON i.icd_code = trim(CAST(t.ICDCode AS STRING))
+  ON i.icd_code = t.__icd_code
